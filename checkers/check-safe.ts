@@ -1,0 +1,25 @@
+import type { History } from '../harness/history/op.ts';
+import type { CheckOptions, Checker } from './checker.ts';
+import type { CheckResult } from './result.ts';
+
+/**
+ * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and
+ * stamps `stats.checkMs` (checking only, parsing excluded).
+ */
+export async function checkSafe(checker: Checker, history: History, options: CheckOptions = {}): Promise<CheckResult> {
+  const start = performance.now();
+  let result: CheckResult;
+  try {
+    result = await checker.check(history, options);
+  } catch (err) {
+    result = {
+      checker: checker.name,
+      valid: 'unknown',
+      anomalyTypes: [],
+      anomalies: [],
+      error: `checker ${checker.name} crashed: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  const checkMs = performance.now() - start;
+  return { ...result, stats: { ...result.stats, checkMs: result.stats?.checkMs ?? checkMs } };
+}

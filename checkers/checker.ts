@@ -1,0 +1,21 @@
+import type { History } from '../harness/history/op.ts';
+import type { CheckResult } from './result.ts';
+
+export interface CheckOptions {
+  /** Wall-clock budget for this check in ms; past it the checker answers `unknown`. */
+  timeLimitMs?: number;
+  /** Checker-specific options (`model`, `consistencyModel`, …) from the CLI or the test. */
+  [option: string]: unknown;
+}
+
+/**
+ * A checker is a pure function of a history. It must not throw for a history that passed
+ * validation: trouble it cannot decide becomes `valid: 'unknown'` with an `error` (the runner
+ * also wraps every checker so an exception becomes `unknown` and never stops its siblings).
+ */
+export interface Checker {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
+}

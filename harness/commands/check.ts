@@ -1,0 +1,70 @@
+import type { Argv, CommandModule } from 'yargs';
+import { checkSafe } from '../../checkers/check-safe.ts';
+import { checkerNames, getChecker } from '../../checkers/registry.ts';
+import { mergeValidity, type CheckResult, type Validity } from '../../checkers/result.ts';
+import { InputError } from '../errors.ts';
+import { formatNames, readHistoryFile } from '../importers/read-history.ts';
+import type { Op } from '../history/op.ts';
+import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
+
+interface CheckArgs {
+  files: string[];
+  checker: string;
+  format?: string;
+  json: boolean;
+  'time-limit'?: number;
+  [option: string]: unknown;
+}
+
+/** The JSON object `check --json` prints per file. */
+export interface FileCheckResult extends CheckResult {
+  file: string;
+  ops: number;
+  keys: number;
+}
+
+export function checkCommand(setExit: (code: number) => void): CommandModule<object, CheckArgs> {
+  return {
+    command: 'check <files..>',
+    describe: 'check stored histories (faultline JSONL, Jepsen EDN/JSON, Porcupine logs)',
+    builder: (y: Argv) =>
+      y
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'history files' })
+        .option('checker', { type: 'string', default: 'stats', describe: `one of: ${checkerNames().join(', ')}` })
+        .option('format', { type: 'string', describe: `override content detection: ${formatNames().join(', ')}` })
+        .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
+        .option('time-limit', { type: 'number', describe: 'seconds allowed per file for checking; past it the verdict is unknown' }) as unknown as Argv<CheckArgs>,
+    handler: async (args) => {
+      const checker = getChecker(args.checker);
+      if (!checker) throw new InputError(`unknown checker ${JSON.stringify(args.checker)}; expected one of ${checkerNames().join(', ')}`);
+      const print = makePrinter(args.json);
+      // Parse every file before checking any, so bad input fails fast with exit 254.
+      const histories: [string, Op[]][] = [];
+      for (const file of args.files) histories.push([file, await readHistoryFile(file, args.format)]);
+      const options = checkerOptions(args);
+      const results: FileCheckResult[] = [];
+      let worst: Validity = true;
+      for (const [file, history] of histories) {
+        const r = await checkSafe(checker, history, options);
+        const keys = new Set(history.map((op) => op.key).filter((k) => k !== undefined)).size;
+        results.push({ file, ops: history.length, keys, ...r });
+        worst = mergeValidity(worst, r.valid);
+        print(`${file}: ${verdictWord(r.valid)} (${checker.name}, ${history.length} ops, ${r.stats?.checkMs?.toFixed(1)} ms)`);
+        if (r.error) print(`  ${r.error}`);
+        for (const a of r.anomalies.slice(0, 10)) print(`  ${a.type}: ${a.text}`);
+        if (r.anomalies.length > 10) print(`  … and ${r.anomalies.length - 10} more anomalies`);
+      }
+      if (args.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+      setExit(exitCodeFor(worst));
+    },
+  };
+}
+
+/** Options not consumed by the command itself pass through to the checker, camelCased. */
+function checkerOptions(args: CheckArgs): Record<string, unknown> {
+  const skip = new Set(['_', '$0', 'files', 'checker', 'format', 'json', 'time-limit', 'timeLimit']);
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) if (!skip.has(k) && !k.includes('-')) options[k] = v;
+  if (args['time-limit'] !== undefined) options.timeLimitMs = args['time-limit'] * 1000;
+  return options;
+}

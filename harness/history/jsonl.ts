@@ -1,0 +1,82 @@
+import { InputError } from '../errors.ts';
+import { OP_TYPES, type Op, type OpType } from './op.ts';
+
+/**
+ * Parses faultline's `history.jsonl`. Every line must be one JSON op (DESIGN.md §2); blank lines
+ * are skipped. A truncated final line (a controller killed mid-write) is dropped when
+ * `allowTruncatedTail` is set, since the run's prefix is still checkable.
+ */
+export function parseJsonlHistory(
+  text: string,
+  file = '<history>',
+  { allowTruncatedTail = true }: { allowTruncatedTail?: boolean } = {},
+): Op[] {
+  const ops: Op[] = [];
+  const lines = text.split('\n');
+  const lastNonEmpty = findLastNonEmpty(lines);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      if (allowTruncatedTail && i === lastNonEmpty && !text.endsWith('\n')) break;
+      throw new InputError(`expected one JSON object per line, got ${preview(line)}`, file, i + 1);
+    }
+    ops.push(toOp(raw, file, i + 1));
+  }
+  return ops;
+}
+
+function findLastNonEmpty(lines: string[]): number {
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim() !== '') return i;
+  return -1;
+}
+
+function preview(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+}
+
+/** Checks one decoded object against the Op shape; errors name the field and the line. */
+export function toOp(raw: unknown, file: string, line: number): Op {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InputError('expected a JSON object (an op)', file, line);
+  }
+  const o = raw as Record<string, unknown>;
+  const fail = (what: string): never => {
+    throw new InputError(what, file, line);
+  };
+  if (!Number.isInteger(o.index) || (o.index as number) < 0) fail('expected "index": a non-negative integer');
+  if (typeof o.time !== 'number' || !Number.isFinite(o.time)) fail('expected "time": a number (ns since start)');
+  if (!OP_TYPES.includes(o.type as OpType)) fail(`expected "type": one of ${OP_TYPES.join(', ')}; got ${JSON.stringify(o.type)}`);
+  if (!(Number.isInteger(o.process) || o.process === 'nemesis')) {
+    fail(`expected "process": an integer or "nemesis"; got ${JSON.stringify(o.process)}`);
+  }
+  if (typeof o.f !== 'string' || o.f === '') fail('expected "f": a non-empty string');
+  if (o.key !== undefined && typeof o.key !== 'string' && typeof o.key !== 'number') fail('expected "key": a string or number');
+  if (o.node !== undefined && typeof o.node !== 'string') fail('expected "node": a string');
+  if (o.error !== undefined && typeof o.error !== 'string') fail('expected "error": a string');
+  const op: Op = {
+    index: o.index as number,
+    time: o.time as number,
+    type: o.type as OpType,
+    process: o.process as Op['process'],
+    f: o.f as string,
+    value: o.value === undefined ? null : o.value,
+  };
+  if (o.key !== undefined) op.key = o.key as string | number;
+  if (o.node !== undefined) op.node = o.node as string;
+  if (o.error !== undefined) op.error = o.error as string;
+  return op;
+}
+
+/** One op as one line (no trailing newline). Field order is fixed so files diff well. */
+export function opToJsonLine(op: Op): string {
+  const { index, time, type, process, f, value, key, node, error } = op;
+  const o: Record<string, unknown> = { index, time, type, process, f, value: value === undefined ? null : value };
+  if (key !== undefined) o.key = key;
+  if (node !== undefined) o.node = node;
+  if (error !== undefined) o.error = error;
+  return JSON.stringify(o);
+}

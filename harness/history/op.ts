@@ -1,0 +1,73 @@
+/**
+ * One line of `history.jsonl` (DESIGN.md §2). Semantics are Jepsen's: `ok` took effect, `fail`
+ * certainly did not, `info` may or may not have (and may take effect at any later time).
+ */
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+export type Process = number | 'nemesis';
+
+export interface Op {
+  /** Position in the history, dense from 0. */
+  index: number;
+  /** Nanoseconds since the test started (monotonic clock). */
+  time: number;
+  type: OpType;
+  process: Process;
+  /** 'read' | 'write' | 'cas' | 'txn' | 'transfer' | 'start-partition' … */
+  f: string;
+  /** Workload-specific JSON. */
+  value: unknown;
+  /** Independent key, for per-key checking. */
+  key?: string | number;
+  /** Which node served it. */
+  node?: string;
+  /** Why it failed, or why its outcome is unknown. */
+  error?: string;
+}
+
+export type History = readonly Op[];
+
+export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
+
+export function isClientOp(op: Op): op is Op & { process: number } {
+  return typeof op.process === 'number';
+}
+
+/** An elle-style micro-op inside a transaction's value. */
+export type MicroOp =
+  | readonly ['append', string | number, unknown]
+  | readonly ['r', string | number, unknown]
+  | readonly ['w', string | number, unknown];
+
+/**
+ * Invocation/completion pairs. `completion` is undefined when the history ends while the op is
+ * still in flight (treated like `info`).
+ */
+export interface OpPair {
+  invoke: Op;
+  completion: Op | undefined;
+}
+
+/**
+ * Pairs each client invocation with its completion, in invocation order. Assumes a history that
+ * passed {@link validateHistory}: a process has at most one op in flight.
+ */
+export function pairOps(history: History): OpPair[] {
+  const pairs: OpPair[] = [];
+  const open = new Map<Process, OpPair>();
+  for (const op of history) {
+    const opens = op.type === 'invoke' || (op.process === 'nemesis' && !open.has(op.process));
+    if (opens) {
+      const pair: OpPair = { invoke: op, completion: undefined };
+      open.set(op.process, pair);
+      pairs.push(pair);
+    } else {
+      const pair = open.get(op.process);
+      if (pair) {
+        pair.completion = op;
+        open.delete(op.process);
+      }
+    }
+  }
+  return pairs;
+}

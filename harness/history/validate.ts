@@ -1,0 +1,38 @@
+import type { History, Op, Process } from './op.ts';
+
+export interface HistoryProblem {
+  index: number;
+  message: string;
+}
+
+/**
+ * Structural checks every history must pass before a checker trusts it: dense indices from 0,
+ * times that never go backwards, every completion preceded by its process's invoke, each invoke
+ * completed at most once, and no process with two ops in flight. Returns every problem found
+ * (empty when well-formed), so a broken workload is told all it did wrong at once.
+ */
+export function validateHistory(history: History, maxProblems = 20): HistoryProblem[] {
+  const problems: HistoryProblem[] = [];
+  const inFlight = new Map<Process, Op>();
+  let lastTime = -Infinity;
+  for (let i = 0; i < history.length && problems.length < maxProblems; i++) {
+    const op = history[i]!;
+    const add = (message: string) => problems.push({ index: op.index, message });
+    if (op.index !== i) add(`index ${op.index} at position ${i}: indices must be dense from 0`);
+    if (op.time < lastTime) add(`time ${op.time} is before the previous op's ${lastTime}`);
+    lastTime = Math.max(lastTime, op.time);
+    const open = inFlight.get(op.process);
+    // Jepsen records nemesis ops as an info "invoke" followed by an info completion.
+    const opens = op.type === 'invoke' || (op.process === 'nemesis' && !open);
+    if (opens) {
+      if (open) add(`process ${op.process} invoked ${op.f} while op ${open.index} (${open.f}) is still in flight`);
+      inFlight.set(op.process, op);
+    } else if (!open) {
+      add(`${op.type} for process ${op.process} without an open invoke`);
+    } else {
+      if (open.f !== op.f) add(`process ${op.process} completed f=${op.f} but invoked f=${open.f} (op ${open.index})`);
+      inFlight.delete(op.process);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two suites (STYLE.md): `unit` is pure logic and runs in seconds; `integration` drives real
+// Docker containers and databases, one file at a time, with long timeouts.
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/summary-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{harness,checkers,workloads,nemesis,docker,reports,test}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', 'node_modules/**'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts'],
+          exclude: ['node_modules/**'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
+  },
+});
