@@ -1,0 +1,54 @@
+/**
+ * Structured explanations shared by the checkers (which produce them) and the HTML report (which
+ * draws them). Text renderings live beside the checker that produced the data.
+ */
+
+/** Why one transaction must precede another in a dependency cycle. */
+export type EdgeKind = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';
+
+export interface CycleStep {
+  /** Positions in `CycleExplanation.txns`. */
+  from: number;
+  to: number;
+  kind: EdgeKind;
+  key?: string | number;
+  /** The value the edge is about (the append / write / read that links the two). */
+  value?: unknown;
+  /** For ww/rw: the value the successor installed. */
+  nextValue?: unknown;
+  /** One clause, e.g. "T2 observed T1's append of 3 to key x". */
+  text: string;
+}
+
+export interface CycleTxn {
+  /** Short name in the explanation: T1, T2… */
+  name: string;
+  /** Index of the completion op in the history. */
+  op: number;
+  process: number | 'nemesis';
+  value: unknown;
+}
+
+/** A dependency cycle (G0, G1c, G-single, G-nonadjacent, G2-item, and -process/-realtime). */
+export interface CycleExplanation {
+  kind: 'cycle';
+  txns: CycleTxn[];
+  steps: CycleStep[];
+}
+
+/** A linearizability failure on one key, as Porcupine draws it. */
+export interface LinearizabilityExplanation {
+  kind: 'linearizability';
+  key?: string | number;
+  model: string;
+  /** History op indices of every op on this key (invocations), for the lanes. */
+  ops: number[];
+  /** Op indices (invocations) of the longest linearizable prefix found, in linearization order. */
+  longestPrefix: number[];
+  /** Invocation index of the op that cannot be linearized after that prefix. */
+  failedOp: number;
+  /** Model states reachable just before the failing op, described. */
+  states: string[];
+}
+
+export type Explanation = CycleExplanation | LinearizabilityExplanation | Record<string, unknown>;

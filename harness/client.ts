@@ -1,0 +1,30 @@
+import type { Cluster } from '../docker/cluster.ts';
+import type { OpType } from './history/op.ts';
+import type { TestSpec } from './test-spec.ts';
+
+/** What a generator asks a client to do. */
+export interface Invocation {
+  f: string;
+  value: unknown;
+  key?: string | number;
+}
+
+/** What the client says happened. */
+export interface Completion {
+  type: Exclude<OpType, 'invoke'>;
+  value: unknown;
+  error?: string;
+}
+
+/**
+ * A client (Jepsen's Client protocol). `open` binds to one node and must not change the logical
+ * state of the test. `invoke` returns `ok` (took effect), `fail` (certainly did not) or `info`
+ * (may have); an exception thrown by `invoke` is recorded as `info` and the worker continues
+ * under a new process id. `setup` runs once before the workload (create tables, keys).
+ */
+export interface Client {
+  open(cluster: Cluster, test: TestSpec, node: string): Promise<void>;
+  setup?(): Promise<void>;
+  invoke(op: Invocation): Promise<Completion>;
+  close(): Promise<void>;
+}

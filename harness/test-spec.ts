@@ -1,0 +1,35 @@
+/**
+ * A test is plain data (STYLE.md #1): it is written to `test.json` in the run folder and can be
+ * read back to replay or re-check a run. Runtime handles live in a separate run context.
+ */
+export interface TestSpec {
+  /** Store folder name: `store/<name>/<timestamp>/`. Defaults to `<db>-<workload>`. */
+  name: string;
+  db: string;
+  workload: string;
+  /** Number of database nodes (containers n1…nN). */
+  nodes: number;
+  /** Client workers. */
+  concurrency: number;
+  /** Target total operations per second across all workers. */
+  rate: number;
+  /** Seconds of workload (the fault phase). */
+  timeLimit: number;
+  /** Fault classes (`partition`, `kill`, `pause`, `clock`, `packet`); empty for none. */
+  nemesis: string[];
+  /** Seconds between fault transitions. */
+  nemesisInterval: number;
+  /** Seconds after the final heal before final reads. */
+  recovery: number;
+  seed: number;
+  isolation?: 'read-committed' | 'repeatable-read' | 'serializable';
+  /** Workload/database-specific options (`readConsistency`, `keyCount`…), plain JSON. */
+  options: Record<string, unknown>;
+  /** Filled at run time: database and harness versions. */
+  versions?: Record<string, string>;
+}
+
+/** Identity function that exists only for types (like vitest's defineConfig). */
+export function defineTest(spec: TestSpec): TestSpec {
+  return spec;
+}
