@@ -49,6 +49,11 @@ export interface LinearizabilityExplanation {
   failedOp: number;
   /** Model states reachable just before the failing op, described. */
   states: string[];
+  /**
+   * The model state after each op of `longestPrefix` (same length), described; the report shows
+   * them on hover. Optional: without it only the states before the failing op are shown.
+   */
+  prefixStates?: string[];
 }
 
 export type Explanation = CycleExplanation | LinearizabilityExplanation | Record<string, unknown>;

@@ -1,6 +1,8 @@
 import chalk from 'chalk';
 import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
+import { reportCommand } from './commands/report.ts';
+import { serveCommand } from './commands/serve.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
 
 /**
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('faultline')
     .usage('$0 <command> [options]')
     .command(checkCommand(setExit))
+    .command(reportCommand())
+    .command(serveCommand())
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()

@@ -1,0 +1,60 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { decodeTimeline } from './decode.ts';
+import { Timeline, type PageWindow } from './timeline.ts';
+import { installTooltips } from './tooltip.ts';
+
+/** The small JSON the page carries beside the compressed timeline. */
+export interface PageData {
+  windows: PageWindow[];
+}
+
+declare global {
+  interface Window {
+    /** Set once the page is interactive: tests and the benchmark wait for it. */
+    faultlineReady?: boolean;
+  }
+}
+
+function installCopyButtons(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
+    button.addEventListener('click', () => {
+      const text = document.getElementById(button.dataset.copy ?? '')?.textContent ?? '';
+      void navigator.clipboard?.writeText(text).then(
+        () => (button.textContent = 'copied'),
+        () => (button.textContent = 'select and copy'),
+      );
+    });
+  }
+}
+
+function installOpLinks(timeline: Timeline): void {
+  document.addEventListener('click', (ev) => {
+    const link = (ev.target as Element | null)?.closest?.<HTMLElement>('[data-op]');
+    if (!link || link.closest('#timeline')) return;
+    ev.preventDefault();
+    timeline.showOp(Number(link.dataset.op));
+  });
+}
+
+async function start(): Promise<void> {
+  installTooltips(document);
+  installCopyButtons();
+  const data = JSON.parse(document.getElementById('fl-data')?.textContent ?? '{}') as PageData;
+  const root = document.getElementById('timeline-root');
+  const encoded = document.getElementById('fl-ops')?.textContent ?? '';
+  if (root) {
+    try {
+      const timeline = new Timeline(root, await decodeTimeline(encoded), data.windows ?? []);
+      timeline.show(0);
+      installOpLinks(timeline);
+    } catch (err) {
+      root.textContent = `The timeline could not be drawn: ${err instanceof Error ? err.message : String(err)}`;
+      throw err;
+    }
+  }
+  window.faultlineReady = true;
+  document.documentElement.dataset.ready = 'true';
+}
+
+void start();
