@@ -3,7 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { g2ItemRun, HOSTILE, hostileRun, nonlinearizableRun, validRun } from '../test/fixtures/report-runs.ts';
 import { renderReport } from './render-report.ts';
-import type { TimelineData } from './timeline-data.ts';
+import { pairOps } from '../harness/history/op.ts';
+import { encodeTimeline, type TimelineData } from './timeline-data.ts';
 
 const fixed = new Date('2026-01-02T03:04:05Z');
 
@@ -44,37 +45,39 @@ describe('renderReport', () => {
   it('lets only its own script run and loads nothing from anywhere', async () => {
     const page = await renderReport(validRun());
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)![1]!.replace(/&#39;/g, "'");
-    const [data, ops, code] = scripts(page);
+    const all = scripts(page);
+    const [data, code] = [all[0], all[all.length - 1]];
     expect(data!.attrs).toBe(' type="application/json" id="fl-data"');
-    expect(ops!.attrs).toBe(' type="application/octet-stream" id="fl-ops"');
-    expect(code!.attrs).toBe('');
+    expect(all.slice(1, -1).every((s) => s.attrs === ' type="application/octet-stream" class="fl-chunk"')).toBe(true);
+    expect(all.filter((s) => s.attrs === '')).toEqual([code]);
     const hash = createHash('sha256').update(code!.body).digest('base64');
     expect(csp).toBe(`default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`);
     expect(page).not.toMatch(/\b(src|href)="(https?:)?\/\//);
   });
 
-  it('embeds every op for the timeline, compressed, with the times and outcomes intact', async () => {
+  it('embeds every op for the timeline in compressed chunks, with an index to find them', async () => {
     const run = validRun();
-    const page = await renderReport(run);
-    const data = JSON.parse(gunzipSync(Buffer.from(scripts(page)[1]!.body, 'base64')).toString()) as TimelineData;
-    const invocations = run.history.filter((op) => op.type === 'invoke');
-    expect(data.n).toBe(invocations.length);
-    let t = 0;
-    let i = 0;
-    data.t.forEach((dt, row) => {
-      t += dt;
-      i += data.i[row]!;
-      expect(i).toBe(invocations[row]!.index);
-      expect(t).toBe(Math.round(invocations[row]!.time / 1000));
+    const pairs = pairOps(run.history);
+    const { index, chunks } = encodeTimeline(pairs, 300);
+    expect(chunks).toHaveLength(Math.ceil(pairs.length / 300));
+    expect(index).toMatchObject({ rows: 300, n: pairs.length });
+    const decoded = chunks.flatMap((c, k) => {
+      const data = JSON.parse(gunzipSync(Buffer.from(c, 'base64')).toString()) as TimelineData;
+      expect(index.firstIndex[k]).toBe(pairs[k * 300]!.invoke.index);
+      let t = 0;
+      let i = 0;
+      return data.t.map((dt, row) => ({ t: (t += dt), i: (i += data.i[row]!), f: data.fs[data.f[row]!], o: data.o[row] }));
     });
-    expect(data.fs).toContain('start-partition');
+    expect(decoded).toEqual(pairs.map((p) => ({ t: Math.round(p.invoke.time / 1000), i: p.invoke.index, f: p.invoke.f, o: ['ok', 'fail', 'info'].indexOf(p.completion!.type) })));
+    const page = await renderReport(run);
+    expect(scripts(page).filter((s) => s.attrs.includes('fl-chunk'))).toHaveLength(1);
   });
 
   it('escapes every hostile value: none appears as markup anywhere in the page', async () => {
     const page = await renderReport(hostileRun());
     for (const evil of Object.values(HOSTILE)) expect(page).not.toContain(evil);
     expect(page).not.toMatch(/<img|<svg onload/);
-    expect(scripts(page)).toHaveLength(3);
+    expect(scripts(page).map((s) => s.attrs)).toEqual([' type="application/json" id="fl-data"', ' type="application/octet-stream" class="fl-chunk"', '']);
     for (const s of scripts(page)) expect(s.body).not.toMatch(/[\u2028\u2029]/);
     expect(page).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
   });

@@ -15,7 +15,7 @@ import { anomaliesSection } from './sections/anomalies.ts';
 import { availabilityTable } from './sections/availability-table.ts';
 import { configurationSection } from './sections/configuration.ts';
 import { verdictSection, verdictWord } from './sections/verdict.ts';
-import { encodeTimeline, timelineData } from './timeline-data.ts';
+import { encodeTimeline } from './timeline-data.ts';
 
 function headerFacts(input: ReportInput, clientOps: number, endNs: number, generatedAt: Date): string[] {
   const t = input.test;
@@ -46,7 +46,8 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const title = input.test?.name ?? input.title ?? 'history';
   const word = verdictWord(results?.valid);
   const { script, style, scriptHash } = await pageAssets();
-  const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })) };
+  const timeline = encodeTimeline(pairs);
+  const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })), chunks: timeline.index };
   const csp = `default-src 'none'; script-src ${scriptHash}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const hasAnomalies = Object.values(results?.checkers ?? {}).some((c) => c.anomalies.length > 0);
   const nav: [string, string][] = [
@@ -80,7 +81,8 @@ ${anomaliesSection(results, byInvoke)}
 ${configurationSection(input.test, files, input.title)}
 </main>
 <script type="application/json" id="fl-data">${trusted(jsonForScript(pageData))}</script>
-<script type="application/octet-stream" id="fl-ops">${trusted(encodeTimeline(timelineData(pairs)))}</script>
+${timeline.chunks.map((c) => html`<script type="application/octet-stream" class="fl-chunk">${trusted(c)}</script>
+`)}
 <script>${trusted(script)}</script>
 </body></html>
 `;

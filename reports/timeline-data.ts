@@ -3,9 +3,9 @@ import type { OpPair } from '../harness/history/op.ts';
 import { describeOp } from './format.ts';
 
 /**
- * Every op (client and nemesis) as columns, for the paged timeline in the page. Times are whole
- * µs; invocation times and indices are delta-coded so a million rows stay small before gzip.
- * Rows are in invocation order.
+ * A run of consecutive ops (client and nemesis) as columns, for the paged timeline in the page.
+ * Times are whole µs; invocation times and indices are delta-coded (the first row's from 0) so a
+ * million rows stay small before gzip. Rows are in invocation order.
  */
 export interface TimelineData {
   n: number;
@@ -29,7 +29,7 @@ export interface TimelineData {
   v: string[];
   /** Index into `nodes`; -1 when unknown. */
   nd: number[];
-  /** Errors, sparse: [row, error]. */
+  /** Errors, sparse: [row within this chunk, error]. */
   e: [number, string][];
 }
 
@@ -73,7 +73,33 @@ export function timelineData(pairs: readonly OpPair[]): TimelineData {
   return data;
 }
 
-/** The timeline as gzip + base64: the page inflates it with the browser's DecompressionStream. */
-export function encodeTimeline(data: TimelineData): string {
-  return gzipSync(JSON.stringify(data), { level: 6 }).toString('base64');
+/** Where each chunk starts, so the page can find an op or a time without inflating every chunk. */
+export interface ChunkIndex {
+  /** Rows per chunk (the last may have fewer). */
+  rows: number;
+  /** Total rows. */
+  n: number;
+  /** History index of each chunk's first invocation. */
+  firstIndex: number[];
+  /** Invocation time of each chunk's first row, µs. */
+  firstTime: number[];
+}
+
+/** Rows per chunk: small enough that inflating one takes a few ms, so the page opens at once. */
+export const CHUNK_ROWS = 10_000;
+
+/**
+ * The timeline as chunks of gzip + base64 (the page inflates one with the browser's
+ * DecompressionStream only when a page of the timeline needs it), and their index.
+ */
+export function encodeTimeline(pairs: readonly OpPair[], chunkRows = CHUNK_ROWS): { index: ChunkIndex; chunks: string[] } {
+  const index: ChunkIndex = { rows: chunkRows, n: pairs.length, firstIndex: [], firstTime: [] };
+  const chunks: string[] = [];
+  for (let from = 0; from < pairs.length; from += chunkRows) {
+    const slice = pairs.slice(from, from + chunkRows);
+    index.firstIndex.push(slice[0]!.invoke.index);
+    index.firstTime.push(Math.round(slice[0]!.invoke.time / 1000));
+    chunks.push(gzipSync(JSON.stringify(timelineData(slice)), { level: 6 }).toString('base64'));
+  }
+  return { index, chunks };
 }

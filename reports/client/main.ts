@@ -1,12 +1,14 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { decodeTimeline } from './decode.ts';
+import type { ChunkIndex } from '../timeline-data.ts';
+import { RowStore } from './decode.ts';
 import { Timeline, type PageWindow } from './timeline.ts';
 import { installTooltips } from './tooltip.ts';
 
 /** The small JSON the page carries beside the compressed timeline. */
 export interface PageData {
   windows: PageWindow[];
+  chunks: ChunkIndex;
 }
 
 declare global {
@@ -33,7 +35,10 @@ function installOpLinks(timeline: Timeline): void {
     const link = (ev.target as Element | null)?.closest?.<HTMLElement>('[data-op]');
     if (!link || link.closest('#timeline')) return;
     ev.preventDefault();
-    timeline.showOp(Number(link.dataset.op));
+    // A link inside an anomaly outlines all of that anomaly's ops.
+    const group = link.closest('.ops, tr, li')?.querySelectorAll<HTMLElement>('[data-op]');
+    const ops = group && group.length > 0 ? [...group].map((a) => Number(a.dataset.op)) : [Number(link.dataset.op)];
+    void timeline.showOps(ops);
   });
 }
 
@@ -42,11 +47,12 @@ async function start(): Promise<void> {
   installCopyButtons();
   const data = JSON.parse(document.getElementById('fl-data')?.textContent ?? '{}') as PageData;
   const root = document.getElementById('timeline-root');
-  const encoded = document.getElementById('fl-ops')?.textContent ?? '';
-  if (root) {
+  const chunks = [...document.querySelectorAll<HTMLScriptElement>('script.fl-chunk')];
+  if (root && data.chunks) {
     try {
-      const timeline = new Timeline(root, await decodeTimeline(encoded), data.windows ?? []);
-      timeline.show(0);
+      const rows = new RowStore(data.chunks, (k) => chunks[k]?.textContent ?? '');
+      const timeline = new Timeline(root, rows, data.windows ?? []);
+      await timeline.show(0);
       installOpLinks(timeline);
     } catch (err) {
       root.textContent = `The timeline could not be drawn: ${err instanceof Error ? err.message : String(err)}`;

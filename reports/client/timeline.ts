@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { scaleLinear } from 'd3-scale';
 import { faultColor, OUTCOME_COLORS } from '../charts/palette.ts';
-import type { Rows } from './decode.ts';
+import type { Row, RowStore } from './decode.ts';
 
 /** A fault window in µs, as the page's data carries it. */
 export interface PageWindow {
@@ -36,6 +36,16 @@ function ms(us: number): string {
   return v < 1 ? `${v.toFixed(2)} ms` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`;
 }
 
+function describe(r: Row): string {
+  const lines = [
+    `${r.process === -1 ? 'nemesis' : `process ${r.process}`} · op #${r.invokeIndex}${r.completionIndex >= 0 ? ` → #${r.completionIndex}` : ''}`,
+    r.text,
+    `invoked at ${seconds(r.start, 6)} · ${r.duration >= 0 ? `${OUTCOME_NAMES[r.outcome]} after ${ms(r.duration)}` : 'never completed'}${r.node === undefined ? '' : ` · node ${r.node}`}`,
+  ];
+  if (r.error !== undefined) lines.push(`error: ${r.error}`);
+  return lines.join('\n');
+}
+
 /**
  * The paged timeline: a lane per process, each op a bar from invocation to completion coloured
  * by outcome, fault windows shaded. Only one page of bars exists in the DOM at a time.
@@ -44,12 +54,14 @@ export class Timeline {
   private page = 0;
   private pageSize = 100;
   private highlighted = new Set<number>();
+  /** Pages are drawn in request order; a slow chunk must not overwrite a later request. */
+  private drawn = 0;
   private readonly canvas: HTMLElement;
   private readonly position: HTMLElement;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly rows: Rows,
+    private readonly rows: RowStore,
     private readonly windows: readonly PageWindow[],
   ) {
     root.replaceChildren();
@@ -60,7 +72,7 @@ export class Timeline {
       b.type = 'button';
       b.textContent = label;
       b.title = title;
-      b.addEventListener('click', () => this.show(go()));
+      b.addEventListener('click', () => void this.show(go()));
       return b;
     };
     this.position = document.createElement('span');
@@ -70,10 +82,8 @@ export class Timeline {
     size.addEventListener('change', () => {
       const first = this.page * this.pageSize;
       this.pageSize = Number(size.value);
-      this.show(Math.floor(first / this.pageSize));
+      void this.show(Math.floor(first / this.pageSize));
     });
-    const opInput = this.input('go to op #', 'history index', (v) => this.showOp(Math.round(v)));
-    const timeInput = this.input('go to time (s)', 'seconds since the test started', (v) => this.showTime(v * 1e6));
     controls.append(
       button('« first', 'first page', () => 0),
       button('◀ earlier', 'previous page (←)', () => this.page - 1),
@@ -81,15 +91,15 @@ export class Timeline {
       button('later ▶', 'next page (→)', () => this.page + 1),
       button('last »', 'last page', () => this.pages() - 1),
       size,
-      opInput,
-      timeInput,
+      this.input('go to op #', 'history index', (v) => void this.showOps([Math.round(v)])),
+      this.input('go to time (s)', 'seconds since the test started', (v) => void this.showTime(v * 1e6)),
     );
     this.canvas = document.createElement('div');
     this.canvas.className = 'tl-canvas';
     this.canvas.tabIndex = 0;
     this.canvas.addEventListener('keydown', (ev) => {
-      if (ev.key === 'ArrowRight') this.show(this.page + 1);
-      if (ev.key === 'ArrowLeft') this.show(this.page - 1);
+      if (ev.key === 'ArrowRight') void this.show(this.page + 1);
+      if (ev.key === 'ArrowLeft') void this.show(this.page - 1);
     });
     root.append(controls, this.canvas);
   }
@@ -112,62 +122,40 @@ export class Timeline {
     return Math.max(1, Math.ceil(this.rows.n / this.pageSize));
   }
 
-  /** The row of an op by its invocation's or completion's history index, or -1. */
-  rowOf(historyIndex: number): number {
-    const { i, c, n } = this.rows;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (i[mid]! < historyIndex) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < n && i[lo] === historyIndex) return lo;
-    for (let k = Math.min(lo, n) - 1; k >= 0; k--) if (c[k]! >= 0 && i[k]! + c[k]! === historyIndex) return k;
-    return -1;
-  }
-
-  /** Jumps to the page holding these ops and outlines them. */
-  showOps(historyIndices: readonly number[]): void {
-    const rows = historyIndices.map((h) => this.rowOf(h)).filter((r) => r >= 0);
+  /** Jumps to the page holding these ops (history indices) and outlines them. */
+  async showOps(historyIndices: readonly number[]): Promise<void> {
+    const rows = (await Promise.all(historyIndices.map((h) => this.rows.rowOf(h)))).filter((r) => r >= 0);
     this.highlighted = new Set(rows);
-    if (rows.length > 0) this.show(Math.floor(rows[0]! / this.pageSize));
+    if (rows.length > 0) await this.show(Math.floor(Math.min(...rows) / this.pageSize));
     this.root.scrollIntoView({ block: 'start' });
   }
 
-  showOp(historyIndex: number): void {
-    this.showOps([historyIndex]);
+  async showTime(us: number): Promise<void> {
+    await this.show(Math.floor((await this.rows.rowAt(us)) / this.pageSize));
   }
 
-  showTime(us: number): void {
-    const { t, n } = this.rows;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (t[mid]! < us) lo = mid + 1;
-      else hi = mid;
-    }
-    this.show(Math.floor(Math.min(lo, n - 1) / this.pageSize));
+  async show(page: number): Promise<void> {
+    const ticket = ++this.drawn;
+    const target = Math.max(0, Math.min(this.pages() - 1, page));
+    const from = target * this.pageSize;
+    const rows = await this.rows.slice(from, Math.min(this.rows.n, from + this.pageSize));
+    if (ticket !== this.drawn) return;
+    this.page = target;
+    this.draw(rows);
   }
 
-  show(page: number): void {
-    this.page = Math.max(0, Math.min(this.pages() - 1, page));
-    const { rows } = this;
-    const from = this.page * this.pageSize;
-    const to = Math.min(rows.n, from + this.pageSize);
-    if (from >= to) {
+  private draw(rows: readonly Row[]): void {
+    if (rows.length === 0) {
       this.position.textContent = 'no operations';
       this.canvas.replaceChildren();
       return;
     }
-    const t0 = rows.t[from]!;
+    const t0 = rows[0]!.start;
     // End at the 90th percentile of completions: one long timeout must not squash the page.
-    const ends: number[] = [];
-    for (let k = from; k < to; k++) if (rows.d[k]! >= 0) ends.push(rows.t[k]! + rows.d[k]!);
+    const ends = rows.filter((r) => r.duration >= 0).map((r) => r.start + r.duration);
     ends.sort((a, b) => a - b);
-    const t1 = Math.max(rows.t[to - 1]!, ends[Math.floor(ends.length * 0.9)] ?? 0, t0 + 1000);
-    const lanes = [...new Set(Array.from(rows.p.subarray(from, to)))].sort((a, b) => a - b);
+    const t1 = Math.max(rows[rows.length - 1]!.start, ends[Math.floor(ends.length * 0.9)] ?? 0, t0 + 1000);
+    const lanes = [...new Set(rows.map((r) => r.process))].sort((a, b) => a - b);
     const lane = new Map(lanes.map((p, k) => [p, k]));
     const height = TOP + lanes.length * LANE + 26;
     const x = scaleLinear().domain([t0, t1]).range([LEFT, WIDTH - RIGHT]).clamp(true);
@@ -189,45 +177,23 @@ export class Timeline {
     lanes.forEach((p, k) => {
       svg.append(el('text', { x: 6, y: TOP + k * LANE + LANE / 2 + 4, class: 'lane-label' }, p === -1 ? 'nemesis' : `process ${p}`));
     });
-    for (let r = from; r < to; r++) svg.append(this.bar(r, x, TOP + lane.get(rows.p[r]!)! * LANE + (LANE - BAR) / 2, t1));
+    for (const r of rows) svg.append(this.bar(r, x, TOP + lane.get(r.process)! * LANE + (LANE - BAR) / 2, t1));
     this.canvas.replaceChildren(svg);
     const fmt = (n: number) => n.toLocaleString('en-US');
-    this.position.textContent = `page ${fmt(this.page + 1)} of ${fmt(this.pages())} · ops ${fmt(from + 1)}–${fmt(to)} of ${fmt(rows.n)} · ${seconds(t0, digits)} to ${seconds(t1, digits)}`;
+    const first = rows[0]!.row;
+    this.position.textContent = `page ${fmt(this.page + 1)} of ${fmt(this.pages())} · ops ${fmt(first + 1)}–${fmt(first + rows.length)} of ${fmt(this.rows.n)} · ${seconds(t0, digits)} to ${seconds(t1, digits)}`;
   }
 
-  private bar(r: number, x: (t: number) => number, y: number, t1: number): SVGGElement {
-    const { rows } = this;
-    const start = rows.t[r]!;
-    const dur = rows.d[r]!;
-    const outcome = rows.o[r]!;
-    const nemesis = rows.p[r] === -1;
-    const xa = x(start);
-    const xb = Math.max(xa + 2, x(dur >= 0 ? start + dur : t1));
-    const g = el('g', { class: `op${this.highlighted.has(r) ? ' hl' : ''}`, 'data-row': r, 'data-tip': this.describe(r) });
-    const rect = el('rect', { x: xa, y, width: xb - xa, height: BAR, rx: 2, fill: nemesis ? '#5d6d7e' : OUTCOME_FILL[outcome]! });
-    if (outcome >= 2 && !nemesis) rect.setAttribute('fill-opacity', '0.55');
+  private bar(r: Row, x: (t: number) => number, y: number, t1: number): SVGGElement {
+    const nemesis = r.process === -1;
+    const xa = x(r.start);
+    const xb = Math.max(xa + 2, x(r.duration >= 0 ? r.start + r.duration : t1));
+    const g = el('g', { class: `op${this.highlighted.has(r.row) ? ' hl' : ''}`, 'data-row': r.row, 'data-tip': describe(r) });
+    const rect = el('rect', { x: xa, y, width: xb - xa, height: BAR, rx: 2, fill: nemesis ? '#5d6d7e' : OUTCOME_FILL[r.outcome]! });
+    if (r.outcome >= 2 && !nemesis) rect.setAttribute('fill-opacity', '0.55');
     g.append(rect);
     const fit = Math.floor((xb - xa - 6) / 6);
-    if (fit >= 4) {
-      const label = rows.v[r]!;
-      g.append(el('text', { x: xa + 3, y: y + 11.5 }, label.length > fit ? `${label.slice(0, fit - 1)}…` : label));
-    }
+    if (fit >= 4) g.append(el('text', { x: xa + 3, y: y + 11.5 }, r.text.length > fit ? `${r.text.slice(0, fit - 1)}…` : r.text));
     return g;
-  }
-
-  private describe(r: number): string {
-    const { rows } = this;
-    const p = rows.p[r]!;
-    const dur = rows.d[r]!;
-    const completion = rows.c[r]! >= 0 ? ` → #${rows.i[r]! + rows.c[r]!}` : '';
-    const node = rows.nd[r]! >= 0 ? ` · node ${rows.nodes[rows.nd[r]!]}` : '';
-    const lines = [
-      `${p === -1 ? 'nemesis' : `process ${p}`} · op #${rows.i[r]}${completion}`,
-      rows.v[r]!,
-      `invoked at ${seconds(rows.t[r]!, 6)} · ${dur >= 0 ? `${OUTCOME_NAMES[rows.o[r]!]} after ${ms(dur)}` : 'never completed'}${node}`,
-    ];
-    const error = rows.e.get(r);
-    if (error !== undefined) lines.push(`error: ${error}`);
-    return lines.join('\n');
   }
 }
