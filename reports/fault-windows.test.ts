@@ -71,3 +71,30 @@ describe('availability', () => {
     expect(outsideFaults(c, windows)).toEqual({ ok: 2, fail: 0, info: 0 });
   });
 });
+
+describe('faultWindows on Jepsen-style nemesis ops', () => {
+  it('pairs info/info halves in order and keeps a fault whose heal never completed', () => {
+    const b = new HistoryBuilder();
+    const info = (f: string, value: unknown) => {
+      b.ops.push({ index: b.ops.length, time: b.timeNs, type: 'info', process: 'nemesis', f, value });
+    };
+    info('start-partition', 'majority');
+    b.wait(10);
+    info('start-partition', { n1: ['n2'] });
+    b.wait(100);
+    info('stop-partition', null);
+    b.wait(10);
+    info('stop-partition', 'healed');
+    b.wait(100);
+    info('start-partition', 'minority');
+    b.wait(10);
+    info('start-partition', 'done');
+    b.wait(50);
+    info('stop-partition', null);
+    const windows = faultWindows(b.ops);
+    expect(windows.map((w) => [w.start / 1e6, w.end / 1e6, w.unhealed, w.value])).toEqual([
+      [0, 120, false, { n1: ['n2'] }],
+      [220, 280, true, 'done'],
+    ]);
+  });
+});

@@ -56,47 +56,44 @@ export function nemesisTransition(f: string): Transition | undefined {
  * The fault windows of a history, from its nemesis ops, in start order. A window opens when the
  * nemesis is asked to start a fault (the invocation: the fault may act from then on) and closes
  * when the heal completes, so it covers the whole uncertain transition. A start that failed opens
- * nothing; a fault still in force at the end runs to the last op.
+ * nothing; a fault still in force at the end (or whose heal never completed) runs to the last op.
  */
 export function faultWindows(history: History): FaultWindow[] {
   const windows: FaultWindow[] = [];
   const open = new Map<string, FaultWindow>();
-  let pendingInvoke: Op | undefined;
   const end = history.length === 0 ? 0 : history[history.length - 1]!.time;
-  const close = (w: FaultWindow, time: number) => {
-    w.end = Math.max(w.start, time);
-    w.unhealed = false;
-    open.delete(w.fault);
-  };
-  for (const op of history) {
-    if (op.process !== 'nemesis') continue;
-    if (op.type === 'invoke') {
-      pendingInvoke = op;
-      continue;
-    }
-    const invoke = pendingInvoke?.f === op.f ? pendingInvoke : op;
-    pendingInvoke = undefined;
-    if (op.type === 'fail') continue;
-    const t = nemesisTransition(op.f);
-    if (!t) continue;
+  const apply = (invoke: Op, completion: Op | undefined) => {
+    if (completion?.type === 'fail') return;
+    const t = nemesisTransition(invoke.f);
+    if (!t) return;
     if ('opens' in t) {
-      if (open.has(t.opens)) continue;
-      const w: FaultWindow = { fault: t.opens, start: invoke.time, end, unhealed: true, startOp: invoke.index, value: op.value ?? invoke.value };
+      if (open.has(t.opens)) return;
+      const value = completion?.value ?? invoke.value;
+      const w: FaultWindow = { fault: t.opens, start: invoke.time, end, unhealed: true, startOp: invoke.index, value };
       open.set(t.opens, w);
       windows.push(w);
-    } else if ('closes' in t) {
-      const w = open.get(t.closes);
-      if (w) close(w, op.time);
-    } else {
-      for (const w of [...open.values()]) close(w, op.time);
+      return;
+    }
+    // A heal that never completed may not have happened: the fault stays in force.
+    if (!completion) return;
+    for (const w of 'closes' in t ? [open.get(t.closes)] : [...open.values()]) {
+      if (!w) continue;
+      w.end = Math.max(w.start, completion.time);
+      w.unhealed = false;
+      open.delete(w.fault);
+    }
+  };
+  // The nemesis is one thread: its ops pair up in order, whatever their types (Jepsen records
+  // both halves as `info`).
+  let pending: Op | undefined;
+  for (const op of history) {
+    if (op.process !== 'nemesis') continue;
+    if (pending === undefined) pending = op;
+    else {
+      apply(pending, op);
+      pending = undefined;
     }
   }
-  // A start invoked but never completed may still have acted.
-  if (pendingInvoke) {
-    const t = nemesisTransition(pendingInvoke.f);
-    if (t && 'opens' in t && !open.has(t.opens)) {
-      windows.push({ fault: t.opens, start: pendingInvoke.time, end, unhealed: true, startOp: pendingInvoke.index, value: pendingInvoke.value });
-    }
-  }
+  if (pending) apply(pending, undefined);
   return windows;
 }

@@ -27,6 +27,12 @@ describe('renderReport', () => {
     expect(page).toContain('report written 2026-01-02 03:04:05 UTC');
   });
 
+  it("prefers the runner's replay line to one rebuilt from test.json", async () => {
+    const run = g2ItemRun();
+    const page = await renderReport({ ...run, results: { ...run.results, replay: 'npx faultline run --seed 42 --option keyCount=5' } });
+    expect(page).toContain('<code id="replay-command">npx faultline run --seed 42 --option keyCount=5</code>');
+  });
+
   it('draws the Porcupine view for a nonlinearizable key', async () => {
     const page = await renderReport(nonlinearizableRun());
     expect(page).toContain('<svg class="lin-view"');

@@ -42,7 +42,7 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const completions = clientCompletions(history);
   const availability = results?.availability ?? availabilityPerFault(history, windows, completions);
   const ops = chartOps(clientPairs, endNs);
-  const replay = input.replay ?? (input.test ? replayCommand(input.test) : undefined);
+  const replay = input.replay ?? (typeof results?.replay === 'string' ? results.replay : input.test ? replayCommand(input.test) : undefined);
   const title = input.test?.name ?? input.title ?? 'history';
   const word = verdictWord(results?.valid);
   const { script, style, scriptHash } = await pageAssets();

@@ -9,6 +9,13 @@ import type { FaultAvailability } from './availability.ts';
  */
 export interface RunResults extends ComposedResult {
   availability?: FaultAvailability[];
+  /** The runner's paste-able replay line; preferred over one rebuilt from test.json. */
+  replay?: string;
+  durationMs?: number;
+  /** Stopped by a signal before the time limit. */
+  interrupted?: boolean;
+  /** Why the run could not finish (setup failed, a client broke its contract…). */
+  error?: string;
 }
 
 /** Everything one report is drawn from. */

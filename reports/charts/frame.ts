@@ -40,13 +40,22 @@ export function linearScale(max: number): ScaleLinear<number, number> {
     .range([CHART.height - CHART.bottom, CHART.top]);
 }
 
-/** Shaded fault windows with their names along the top. */
+/** Shaded fault windows with their names along the top; a name that would overlap the last is left off. */
 export function faultShading(x: ScaleLinear<number, number>, windows: readonly FaultWindow[], top: number, bottom: number): SafeHtml {
+  const right = x.range()[1]!;
+  let labelsEnd = -Infinity;
   return html`${windows.map((w) => {
     const x0 = x(w.start / 1e9);
     const x1 = Math.max(x(w.end / 1e9), x0 + 1);
     const color = faultColor(w.fault);
-    return html`<g class="fault"><rect x="${r1(x0)}" y="${top}" width="${r1(x1 - x0)}" height="${bottom - top}" fill="${color}" fill-opacity="0.13"/><rect x="${r1(x0)}" y="${top}" width="${r1(x1 - x0)}" height="3" fill="${color}"/><text x="${r1(x0 + 2)}" y="${top - 4}" class="fault-label" fill="${color}">${w.fault}</text></g>`;
+    const width = 7 * w.fault.length;
+    // Near the right edge the name ends at the window's end instead of starting at its start.
+    const atEnd = x0 + 2 + width > right;
+    const lx = atEnd ? Math.min(x1, right) : x0 + 2;
+    const from = atEnd ? lx - width : lx;
+    const label = from > labelsEnd + 6;
+    if (label) labelsEnd = from + width;
+    return html`<g class="fault"><rect x="${r1(x0)}" y="${top}" width="${r1(x1 - x0)}" height="${bottom - top}" fill="${color}" fill-opacity="0.13"/><rect x="${r1(x0)}" y="${top}" width="${r1(x1 - x0)}" height="3" fill="${color}"/>${label ? html`<text x="${r1(lx)}" y="${top - 4}" class="fault-label" fill="${color}"${atEnd ? html` text-anchor="end"` : ''}>${w.fault}</text>` : ''}</g>`;
   })}`;
 }
 

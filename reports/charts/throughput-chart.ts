@@ -23,8 +23,10 @@ export function throughputChart(ops: ChartOps, windows: readonly FaultWindow[]):
     const b = Math.min(nBuckets - 1, Math.floor(ops.end[i]! / bucket));
     counts[ops.f[i]!]![o]![b]!++;
   }
+  // The last bucket may be cut short by the end of the test: divide by the time it covers.
+  const span = (b: number) => Math.max(Math.min(bucket, ops.endSeconds - b * bucket), bucket / 10);
   let max = 0;
-  for (const byOutcome of counts) for (const c of byOutcome) for (const v of c) max = Math.max(max, v / bucket);
+  for (const byOutcome of counts) for (const c of byOutcome) c.forEach((v, b) => (max = Math.max(max, v / span(b))));
   if (max === 0) return html`<p class="empty">No completed operations, so no throughput to draw.</p>`;
   const x = timeScale(ops.endSeconds);
   const y = linearScale(max);
@@ -33,7 +35,7 @@ export function throughputChart(ops: ChartOps, windows: readonly FaultWindow[]):
     byOutcome.forEach((c, o) => {
       if (!c.some((v) => v > 0)) return;
       const pts: string[] = [];
-      for (let b = 0; b < nBuckets; b++) pts.push(`${r1(x((b + 0.5) * bucket))},${r1(y(c[b]! / bucket))}`);
+      for (let b = 0; b < nBuckets; b++) pts.push(`${r1(x(b * bucket + span(b) / 2))},${r1(y(c[b]! / span(b)))}`);
       series.push({ f, outcome: OUTCOMES[o]!, points: pts.join(' ') });
     }),
   );

@@ -42,9 +42,18 @@ function installOpLinks(timeline: Timeline): void {
   });
 }
 
+/** A Porcupine view wider than the page opens scrolled to the op that cannot be placed. */
+function scrollToFailures(): void {
+  for (const failed of document.querySelectorAll<SVGGElement>('svg.lin-view g.lin-failed')) {
+    const box = failed.closest('.lin-scroll');
+    if (box) box.scrollLeft = failed.getBBox().x - box.clientWidth / 2;
+  }
+}
+
 async function start(): Promise<void> {
   installTooltips(document);
   installCopyButtons();
+  scrollToFailures();
   const data = JSON.parse(document.getElementById('fl-data')?.textContent ?? '{}') as PageData;
   const root = document.getElementById('timeline-root');
   const chunks = [...document.querySelectorAll<HTMLScriptElement>('script.fl-chunk')];

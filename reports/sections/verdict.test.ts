@@ -32,6 +32,12 @@ describe('verdictSentence', () => {
 });
 
 describe('verdictSection', () => {
+  it("says why a run could not finish, and when it was interrupted", () => {
+    const out = html`${verdictSection({ ...compose([result('stats', 'unknown')]), error: 'etcd on n3 not healthy after 30000 ms', interrupted: true }, undefined)}`.value;
+    expect(out).toContain('<p class="run-error">The run could not finish: etcd on n3 not healthy after 30000 ms</p>');
+    expect(out).toContain('The run was interrupted before its time limit');
+  });
+
   it('lists ruled-out models once, each checker, and the replay command', () => {
     const r = compose([result('elle', false, ['G2-item'], { notModels: ['repeatable-read', 'serializable'] }), result('bank', false, ['wrong-total'], { notModels: ['serializable'] })]);
     expect(ruledOutModels(r)).toEqual(['repeatable-read', 'serializable']);

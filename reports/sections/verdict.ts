@@ -52,6 +52,8 @@ export function verdictSection(results: RunResults | undefined, replay: string |
   const checkers = Object.values(results?.checkers ?? {});
   return html`<section id="verdict" class="verdict verdict-${word.replace(' ', '-')}">
 <div class="verdict-head"><span class="verdict-word">${word.toUpperCase()}</span><p class="verdict-sentence">${verdictSentence(results)}</p></div>
+${typeof results?.error === 'string' ? html`<p class="run-error">The run could not finish: ${results.error}</p>` : ''}
+${results?.interrupted === true ? html`<p class="run-error">The run was interrupted before its time limit, so it checked only a prefix of the planned workload.</p>` : ''}
 ${models.length > 0 ? html`<p class="ruled-out">Ruled out: this history is not <b>${list(models)}</b>${models.length > 1 ? ' — each of these models forbids at least one anomaly found' : ', which forbids an anomaly found'}.</p>` : ''}
 ${checkers.length > 0 ? html`<table class="checkers"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>rules out</th><th>time</th><th>note</th></tr></thead><tbody>${checkers.map(checkerRow)}</tbody></table>` : ''}
 ${replay ? html`<div class="replay"><span class="replay-label">Replay</span><code id="replay-command">${replay}</code><button type="button" class="copy" data-copy="replay-command">copy</button></div><p class="hint">The seed replays the schedule of operations and faults, not the database’s own interleavings.</p>` : ''}
