@@ -62,7 +62,7 @@ export function cycleDiagram(expl: CycleExplanation, id: string): SafeHtml {
   const n = expl.txns.length;
   const heights = expl.txns.map((t) => 34 + LINE_H * Math.min(formatValueLines(t.value).length, MAX_LINES + 1));
   const maxH = Math.max(...heights);
-  const radius = n <= 2 ? 190 : Math.max(160, (NODE_W + 70) / (2 * Math.sin(Math.PI / n)), (maxH + 90) / (2 * Math.sin(Math.PI / n)));
+  const radius = n <= 2 ? 190 : Math.max(160, (NODE_W + 140) / (2 * Math.sin(Math.PI / n)), (maxH + 90) / (2 * Math.sin(Math.PI / n)));
   const start = n === 2 ? Math.PI : -Math.PI / 2;
   const boxes: Box[] = expl.txns.map((_, i) => {
     const a = start + (2 * Math.PI * i) / n;
@@ -116,7 +116,10 @@ ${expl.txns.map((t, i) => {
     const shown = lines.length > MAX_LINES + 1 ? [...lines.slice(0, MAX_LINES), `+${lines.length - MAX_LINES} more`] : lines;
     const x = b.cx - b.w / 2;
     const y = b.cy - b.h / 2;
-    return html`<g class="txn" data-tip="${`${t.name} (process ${t.process}, op #${t.op}): ${formatValue(t.value, 2000)}`}"><rect x="${r1(x)}" y="${r1(y)}" width="${b.w}" height="${b.h}" rx="7"/><text x="${r1(x + 10)}" y="${r1(y + 19)}" class="txn-name">${truncate(t.name, 12)}<tspan class="txn-meta" dx="8">${truncate(`process ${String(t.process)} · op #${t.op}`, 26)}</tspan></text>${shown.map((line, j) => html`<text x="${r1(x + 10)}" y="${r1(y + 38 + j * LINE_H)}" class="txn-op">${line}</text>`)}</g>`;
+    // 14px bold is about 8.6px a character, the 11px meta about 6.2px.
+    const name = truncate(t.name, 12);
+    const metaChars = Math.floor((NODE_W - 28 - name.length * 8.6) / 6.2);
+    return html`<g class="txn" data-tip="${`${t.name} (process ${t.process}, op #${t.op}): ${formatValue(t.value, 2000)}`}"><rect x="${r1(x)}" y="${r1(y)}" width="${b.w}" height="${b.h}" rx="7"/><text x="${r1(x + 10)}" y="${r1(y + 19)}" class="txn-name">${name}<tspan class="txn-meta" dx="8">${truncate(`process ${String(t.process)} · op #${t.op}`, metaChars)}</tspan></text>${shown.map((line, j) => html`<text x="${r1(x + 10)}" y="${r1(y + 38 + j * LINE_H)}" class="txn-op">${line}</text>`)}</g>`;
   })}
 </svg>
 <ul class="edge-legend">${kinds.map((k) => html`<li><svg width="30" height="10"><line x1="0" x2="30" y1="5" y2="5" stroke="${EDGE_STYLES[k].color}" stroke-width="2"${EDGE_STYLES[k].dash ? html` stroke-dasharray="${EDGE_STYLES[k].dash}"` : ''}/></svg><b>${k}</b> ${EDGE_STYLES[k].meaning}</li>`)}</ul>`;

@@ -88,3 +88,13 @@ describe('renderReport', () => {
     expect(page).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
   });
 });
+
+describe('renderReport on little input', () => {
+  it('draws an empty, unchecked history without failing', async () => {
+    const page = await renderReport({ history: [], results: undefined, title: 'empty.jsonl' });
+    expect(page).toContain('<span class="verdict-word">NOT CHECKED</span>');
+    expect(page).toContain('No completed operations, so no latencies to draw.');
+    expect(page).toContain('No faults were injected');
+    expect(page).not.toContain('class="fl-chunk"');
+  });
+});
