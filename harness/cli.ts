@@ -1,6 +1,8 @@
 import chalk from 'chalk';
 import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
+import { cleanCommand } from './commands/clean.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
 
 /**
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('faultline')
     .usage('$0 <command> [options]')
     .command(checkCommand(setExit))
+    .command(cleanCommand(setExit))
+    .command(doctorCommand(setExit))
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()
@@ -26,15 +30,17 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err) throw err;
       usageError = msg;
+      // Throwing stops yargs before the command's handler runs with the bad arguments.
+      throw new InputError(msg);
     });
   try {
     await cli.parseAsync();
+    return exitCode;
+  } catch (err) {
     if (usageError !== undefined) {
       process.stderr.write(`faultline: ${usageError} (see faultline --help)\n`);
       return EXIT.badInput;
     }
-    return exitCode;
-  } catch (err) {
     return reportError(err);
   }
 }
