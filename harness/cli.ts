@@ -1,6 +1,8 @@
 import chalk from 'chalk';
 import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
+import { cleanCommand } from './commands/clean.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('faultline')
     .usage('$0 <command> [options]')
     .command(checkCommand(setExit))
+    .command(cleanCommand(setExit))
+    .command(doctorCommand(setExit))
     .command(reportCommand())
     .command(serveCommand())
     .demandCommand(1, 'name a command')
@@ -30,15 +34,17 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       if (err) throw err;
       usageError = msg;
+      // Throwing stops yargs before the command's handler runs with the bad arguments.
+      throw new InputError(msg);
     });
   try {
     await cli.parseAsync();
+    return exitCode;
+  } catch (err) {
     if (usageError !== undefined) {
       process.stderr.write(`faultline: ${usageError} (see faultline --help)\n`);
       return EXIT.badInput;
     }
-    return exitCode;
-  } catch (err) {
     return reportError(err);
   }
 }
