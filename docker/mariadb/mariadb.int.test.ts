@@ -18,5 +18,5 @@ sqlDatabaseSuite({
   version: /^10\.11\.\d+$/,
   breakConfig: `chmod 000 ${DATA_DIR}`,
   fixConfig: `chmod 700 ${DATA_DIR}`,
-  brokenLogLine: /Can.t change dir to .* Permission denied/,
+  brokenLogLine: /Can.t change dir to .*Permission denied/,
 });
