@@ -30,6 +30,8 @@ export interface DockerClusterOptions {
   reap?: boolean;
   /** How long a node may take to accept its first exec. */
   readyTimeoutMs?: number;
+  /** What keeps each node up under docker-init; the database runs beside it via exec. */
+  keepAlive?: string[];
 }
 
 /** Exec calls without a timeout of their own give up after this long rather than hang a run. */
@@ -125,7 +127,14 @@ export class DockerCluster implements Cluster {
       const handles = new Map<string, NodeHandle>();
       await Promise.all(
         nodes.map(async (node) => {
-          handles.set(node.name, await startNode(docker, resources, network.name, image.tag, node, nodes, options.readyTimeoutMs ?? 30_000));
+          handles.set(node.name, await startNode(docker, resources, {
+            network: network.name,
+            image: image.tag,
+            node,
+            all: nodes,
+            readyTimeoutMs: options.readyTimeoutMs,
+            keepAlive: options.keepAlive,
+          }));
         }),
       );
       return new DockerCluster(resources, network, image, nodes, handles);
@@ -320,28 +329,32 @@ async function createNetwork(docker: Docker, runId: string): Promise<{ id: strin
   throw new EnvironmentError(`could not create network ${name}: ${(lastError as Error).message}`);
 }
 
-async function startNode(
-  docker: Docker,
-  resources: RunResources,
-  networkName: string,
-  imageTag: string,
-  node: NodeInfo,
-  all: NodeInfo[],
-  readyTimeoutMs: number,
-): Promise<NodeHandle> {
+interface NodeSpec {
+  network: string;
+  image: string;
+  node: NodeInfo;
+  all: NodeInfo[];
+  readyTimeoutMs?: number;
+  keepAlive?: string[];
+}
+
+async function startNode(docker: Docker, resources: RunResources, spec: NodeSpec): Promise<NodeHandle> {
+  const { node, network: networkName } = spec;
+  const readyTimeoutMs = spec.readyTimeoutMs ?? 30_000;
+  const [entrypoint = 'sleep', ...cmd] = spec.keepAlive ?? ['sleep', 'infinity'];
   const container = await docker.createContainer({
     name: `faultline-${resources.runId}-${node.name}`,
     Hostname: node.name,
-    Image: imageTag,
+    Image: spec.image,
     // docker-init (tini) as pid 1 reaps orphans; `sleep` keeps the node up while the database
-    // process, started by exec, is killed and restarted.
-    Entrypoint: ['sleep'],
-    Cmd: ['infinity'],
+    // process, started by exec, is killed and restarted. The image's own entrypoint is bypassed.
+    Entrypoint: [entrypoint],
+    Cmd: cmd,
     Labels: { ...controllerLabels(resources.runId), [LABEL.node]: node.name },
     HostConfig: {
       Init: true,
       NetworkMode: networkName,
-      ExtraHosts: all.map((n) => `${n.name}:${n.ip}`),
+      ExtraHosts: spec.all.map((n) => `${n.name}:${n.ip}`),
     },
     NetworkingConfig: { EndpointsConfig: { [networkName]: { IPAMConfig: { IPv4Address: node.ip }, Aliases: [node.name] } } },
   });
