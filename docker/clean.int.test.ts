@@ -12,9 +12,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const docker = dockerClient();
 
 /** Starts a controller that creates a 2-node cluster, and resolves once the cluster is up. */
-async function orphanController(runId: string) {
+async function orphanController(runId: string, ...flags: string[]) {
   // node --import tsx: one process, so the pid on the labels is the one that gets SIGKILLed.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/orphan-cluster.ts'), runId, '2'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/orphan-cluster.ts'), runId, '2', ...flags], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -52,6 +52,19 @@ describe('faultline clean', () => {
     expect(report.spared).toContainEqual({ runId: live.runId, liveness: 'alive' });
     expect(await runObjects(docker, runId)).toEqual({ containers: [], networks: [] });
     expect((await runObjects(docker, live.runId)).containers).toHaveLength(1);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('a controller stopped by %s tears its cluster down itself and exits %i', async (signal, code) => {
+    const runId = `signalled-${signal.toLowerCase()}-${Date.now().toString(36)}`;
+    const child = await orphanController(runId, '--handle-signals');
+    expect((await runObjects(docker, runId)).containers).toHaveLength(2);
+    child.kill(signal);
+    const [exitCode] = (await once(child, 'exit')) as [number | null];
+    expect(exitCode).toBe(code);
+    expect(await runObjects(docker, runId)).toEqual({ containers: [], networks: [] });
   });
 
   it('rejects unknown flags with exit 254 before touching anything', async () => {
