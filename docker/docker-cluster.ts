@@ -11,7 +11,7 @@ import { EnvironmentError, InputError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
 import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from './cluster.ts';
 import { processesInNamespace } from './container-processes.ts';
-import { dockerClient, ensureEngine, stderrLog } from './engine.ts';
+import { dockerClient, ensureEngine, sbinEnv, stderrLog } from './engine.ts';
 import { ensureImage, type ImageRef } from './images.ts';
 import { controllerLabels, LABEL } from './labels.ts';
 import { reapRuns, removeContainer, removeNetwork } from './reaper.ts';
@@ -191,11 +191,11 @@ export class DockerCluster implements Cluster {
     const { initPid } = this.handle(node);
     const nsenter = ['-t', String(initPid), '-n', '--', ...argv];
     if (options.detach) {
-      execa('nsenter', nsenter, { detached: true, stdio: 'ignore', env: options.env, reject: false }).unref();
+      execa('nsenter', nsenter, { detached: true, stdio: 'ignore', env: sbinEnv({ ...process.env, ...options.env }), reject: false }).unref();
       return { exitCode: 0, stdout: '', stderr: '' };
     }
     const timeout = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    const r = await execa('nsenter', nsenter, { reject: false, timeout, input: options.stdin, env: options.env });
+    const r = await execa('nsenter', nsenter, { reject: false, timeout, input: options.stdin, env: sbinEnv({ ...process.env, ...options.env }) });
     if (r.timedOut) throw new Error(`netExec on ${node} timed out after ${timeout} ms: ${argv.join(' ')}`);
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   }
