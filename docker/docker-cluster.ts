@@ -70,6 +70,14 @@ class RunResources {
     }
   }
 
+  async trackNetwork(id: string): Promise<void> {
+    this.networkId = id;
+    if (this.closed) {
+      await removeNetwork(this.docker, id);
+      throw new Error(`run ${this.runId} was torn down while it was being created`);
+    }
+  }
+
   teardown(): Promise<void> {
     this.closed = true;
     this.done ??= (async () => {
@@ -122,7 +130,7 @@ export class DockerCluster implements Cluster {
     const resources = new RunResources(docker, runId);
     try {
       const network = await createNetwork(docker, runId);
-      resources.networkId = network.id;
+      await resources.trackNetwork(network.id);
       const nodes = Array.from({ length: options.nodes }, (_, i) => ({ name: `n${i + 1}`, ip: nodeAddress(network.subnet, i + 1) }));
       const handles = new Map<string, NodeHandle>();
       await Promise.all(
@@ -183,7 +191,12 @@ export class DockerCluster implements Cluster {
     }
     stdout.end();
     stderr.end();
-    const info = await exec.inspect();
+    // The output can end a moment before the engine records the exit code.
+    let info = await exec.inspect();
+    for (let i = 0; info.Running && i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      info = await exec.inspect();
+    }
     return { exitCode: info.ExitCode ?? -1, stdout: (await out).toString(), stderr: (await err).toString() };
   }
 
