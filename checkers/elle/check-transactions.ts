@@ -83,7 +83,9 @@ export function checkTransactions(history: History, options: CheckOptions, workl
   const search = findCycleAnomalies(txns, graph, sccs, variants, budget, why, anomalies);
   lap('cyclesMs', t);
 
-  if (dataEdges === 0) {
+  const prohibited = anomaliesProhibitedBy(model);
+  // An empty graph matters only when nothing else already decided the verdict.
+  if (dataEdges === 0 && !anomalies.types().some((a) => prohibited.has(a))) {
     anomalies.add({
       type: 'empty-transaction-graph',
       text:
@@ -99,7 +101,6 @@ export function checkTransactions(history: History, options: CheckOptions, workl
     });
   }
 
-  const prohibited = anomaliesProhibitedBy(model);
   const found = anomalies.types().filter((a) => !UNKNOWN_TYPES.has(a));
   const notModels = impossibleModels(found);
   const reportable = (type: string) => prohibited.has(type) || UNKNOWN_TYPES.has(type);

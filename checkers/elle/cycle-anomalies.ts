@@ -40,6 +40,10 @@ export function findCycleAnomalies(
       for (const base of BASE_CLASSES) {
         const cls = cycleClass(base, variant);
         if (impliedForSearch(found).has(cls.type)) continue;
+        if (performance.now() > budget.deadline) {
+          budget.timedOut = true;
+          break;
+        }
         let sub = subCache.get(cls.allowed);
         if (!sub) subCache.set(cls.allowed, (sub = graph.components(scc, cls.allowed)));
         let best: FoundCycle | undefined;
@@ -66,7 +70,13 @@ export function findCycleAnomalies(
   return { searched, incomplete: [...incomplete].sort(), timedOut: budget.timedOut };
 }
 
-function report(txns: Txns, type: string, cycle: FoundCycle, why: StepExplainer, anomalies: AnomalyList): void {
+function report(txns: Txns, type: string, found: FoundCycle, why: StepExplainer, anomalies: AnomalyList): void {
+  // Start from the earliest transaction, so the story reads in invocation order where it can.
+  const first = found.nodes.indexOf(Math.min(...found.nodes));
+  const cycle: FoundCycle = {
+    nodes: [...found.nodes.slice(first), ...found.nodes.slice(0, first)],
+    kinds: [...found.kinds.slice(first), ...found.kinds.slice(0, first)],
+  };
   const { explanation, text } = explainCycle(txns, cycle, why);
   const ops = cycle.nodes.map((t) => txnOp(txns, t));
   anomalies.add({ type, ops, explanation, text });

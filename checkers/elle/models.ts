@@ -110,11 +110,11 @@ const searchImplied = dag(ANOMALY_IMPLIES);
 const modelImplied = dag(ANOMALY_IMPLIES, ITEM_IMPLIES);
 
 function reach(g: DirectedGraph, from: Iterable<string>, direction: 'out' | 'in'): Set<string> {
-  const seen = new Set<string>();
-  const todo = [...from].filter((x) => g.hasNode(x));
-  for (const x of todo) seen.add(x);
+  const seen = new Set<string>(from);
+  const todo = [...seen];
   while (todo.length > 0) {
     const x = todo.pop()!;
+    if (!g.hasNode(x)) continue;
     const next = direction === 'out' ? g.outNeighbors(x) : g.inNeighbors(x);
     for (const y of next) {
       if (!seen.has(y)) {

@@ -62,7 +62,7 @@ export const longForkChecker: Checker = {
           ops: [a.op.index, b.op.index],
           explanation: { reads: [{ op: a.op.index, values: Object.fromEntries(a.values) }, { op: b.op.index, values: Object.fromEntries(b.values) }] },
           text:
-            `op ${a.op.index} saw the write of ${aOnly.map(show).join(', ')} but not of ${bOnly.map(show).join(', ')}, ` +
+            `op ${a.op.index} saw the write of ${aOnly.join(', ')} but not of ${bOnly.join(', ')}, ` +
             `while op ${b.op.index} saw the reverse: they disagree on the order of those writes (long fork)`,
         });
       }

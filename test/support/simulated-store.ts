@@ -31,8 +31,8 @@ export interface SimulationOptions {
 export interface Simulation {
   history: Op[];
   /**
-   * Snapshot isolation only: committed pairs of concurrent transactions where each read a key
-   * the other wrote (write skew, known from the store itself, not from the history).
+   * Snapshot isolation only: pairs of concurrent transactions, both committed with their reads
+   * recorded, where each read a key the other wrote (write skew, known from the store itself).
    */
   writeSkews: number;
 }
@@ -133,8 +133,11 @@ export function simulate(options: SimulationOptions): Simulation {
   };
   const committed: Committed[] = [];
 
-  /** Runs a transaction against the store; returns its completed micro-ops, or undefined if refused. */
-  const execute = (run: Running, apply: boolean): [string, number, unknown][] | undefined => {
+  /**
+   * Runs a transaction against the store; returns its completed micro-ops, or undefined if
+   * refused. `observed`: its reads end up in the history (an ok completion).
+   */
+  const execute = (run: Running, apply: boolean, observed: boolean): [string, number, unknown][] | undefined => {
     const snapshot = o.isolation === 'strict-serializable' ? clock : run.snapshot;
     const own = new Map<number, number[]>();
     const done: [string, number, unknown][] = [];
@@ -159,7 +162,7 @@ export function simulate(options: SimulationOptions): Simulation {
       if (!c) commits.set(k, (c = []));
       c.push(clock, list.length);
     }
-    if (o.countWriteSkews && o.isolation === 'snapshot-isolation') {
+    if (o.countWriteSkews && o.isolation === 'snapshot-isolation' && observed) {
       committed.push({
         snapshot: run.snapshot,
         commit: clock,
@@ -192,11 +195,11 @@ export function simulate(options: SimulationOptions): Simulation {
     if (roll < o.failRate) {
       emit('fail', run.process, run.mops);
     } else if (roll < o.failRate + o.crashRate) {
-      execute(run, rand() < 0.5);
+      execute(run, rand() < 0.5, false);
       emit('info', run.process, run.mops);
       processOf[w] = run.process + o.processes;
     } else {
-      const done = execute(run, true);
+      const done = execute(run, true, true);
       emit(done ? 'ok' : 'fail', run.process, done ?? run.mops);
     }
   }
@@ -204,7 +207,7 @@ export function simulate(options: SimulationOptions): Simulation {
     for (const k of lists.keys()) {
       const mops: [string, number, unknown][] = [['r', k, null]];
       emit('invoke', processOf[0]!, mops);
-      emit('ok', processOf[0]!, execute({ process: processOf[0]!, mops, snapshot: clock, invokeIndex: history.length }, true));
+      emit('ok', processOf[0]!, execute({ process: processOf[0]!, mops, snapshot: clock, invokeIndex: history.length }, true, true));
     }
   }
   return { history, writeSkews: countWriteSkews(committed) };
