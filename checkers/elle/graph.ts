@@ -1,5 +1,5 @@
 import type { EdgeKind } from '../explanations.ts';
-import { int32s, uint8s } from './typed-arrays.ts';
+import { grownInt32, grownUint8, int32s, uint8s } from './typed-arrays.ts';
 
 /**
  * The transaction dependency graph: one thin module (STYLE.md #10). An edge carries the set of
@@ -49,16 +49,9 @@ export class DepGraphBuilder {
   }
 
   private grow(): void {
-    const cap = this.from.length * 2;
-    const from = int32s(cap);
-    from.set(this.from);
-    const to = int32s(cap);
-    to.set(this.to);
-    const rel = uint8s(cap);
-    rel.set(this.rel);
-    this.from = from;
-    this.to = to;
-    this.rel = rel;
+    this.from = grownInt32(this.from, 0);
+    this.to = grownInt32(this.to, 0);
+    this.rel = grownUint8(this.rel, 0);
   }
 
   /** Compressed sparse rows, one edge per (from, to) pair with the union of its relations. */

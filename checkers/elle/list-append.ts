@@ -5,7 +5,7 @@ import type { TxnAnalysis } from './check-transactions.ts';
 import type { StepWhy } from './explain.ts';
 import { Rel, type DepGraphBuilder } from './graph.ts';
 import { LostUpdates, txnOp } from './txn-anomalies.ts';
-import { int32s, uint8s } from './typed-arrays.ts';
+import { grownInt32, grownUint8, int32s, uint8s } from './typed-arrays.ts';
 import { FAIL, INFO, OK, type Key, type Txns } from './txns.ts';
 import { duplicates, isPrefix, listEqual, sameValue, show, showKey, vkey } from './values.ts';
 
@@ -97,16 +97,9 @@ class ListAppend {
   }
 
   private grow(): void {
-    const cap = this.writer.length * 2;
-    const writer = int32s(cap, -1);
-    writer.set(this.writer);
-    const pos = int32s(cap, -1);
-    pos.set(this.pos);
-    const intermediate = uint8s(cap);
-    intermediate.set(this.intermediate);
-    this.writer = writer;
-    this.pos = pos;
-    this.intermediate = intermediate;
+    this.writer = grownInt32(this.writer, 0, -1);
+    this.pos = grownInt32(this.pos, 0, -1);
+    this.intermediate = grownUint8(this.intermediate, 0);
   }
 
   /** Pass 1: who appended what, intermediate appends, each key's longest read, per-txn anomalies. */

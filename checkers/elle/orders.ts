@@ -1,6 +1,7 @@
 import type { EdgeKind } from '../explanations.ts';
 import { Rel, type DepGraphBuilder } from './graph.ts';
 import type { StepWhy } from './explain.ts';
+import { grownInt32 } from './typed-arrays.ts';
 import { FAIL, OK, type Txns } from './txns.ts';
 
 /**
@@ -42,7 +43,7 @@ export function linkRealtimeOrder(txns: Txns, builder: DepGraphBuilder): void {
     if (invoke[t] === i) {
       for (let j = 0; j < size; j++) builder.link(frontier[j]!, t, Rel.realtime);
       if (type[t] !== OK) continue;
-      if (poolEnd + size > pool.length) pool = grow(pool, poolEnd + size);
+      if (poolEnd + size > pool.length) pool = grownInt32(pool, poolEnd + size);
       pool.set(frontier.subarray(0, size), poolEnd);
       seenFrom[t] = poolEnd;
       seenCount[t] = size;
@@ -52,17 +53,11 @@ export function linkRealtimeOrder(txns: Txns, builder: DepGraphBuilder): void {
       let kept = 0;
       for (let j = 0; j < size; j++) if (inFrontier[frontier[j]!]) frontier[kept++] = frontier[j]!;
       size = kept;
-      if (size === frontier.length) frontier = grow(frontier, size + 1);
+      if (size === frontier.length) frontier = grownInt32(frontier, size + 1);
       frontier[size++] = t;
       inFrontier[t] = 1;
     }
   }
-}
-
-function grow(a: Int32Array, atLeast: number): Int32Array {
-  const b = new Int32Array(Math.max(atLeast, a.length * 2));
-  b.set(a);
-  return b;
 }
 
 /** Why `a` precedes `b` in process or realtime order. */

@@ -19,3 +19,16 @@ export function uint8s(n: number): Uint8Array {
 export function float64s(n: number): Float64Array {
   return n * 8 >= SHARED_FROM ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
 }
+
+/** A copy of `a` with room for at least `atLeast` entries (at least double); new entries are `fill`. */
+export function grownInt32(a: Int32Array, atLeast: number, fill = 0): Int32Array {
+  const b = int32s(Math.max(atLeast, a.length * 2), fill);
+  b.set(a);
+  return b;
+}
+
+export function grownUint8(a: Uint8Array, atLeast: number): Uint8Array {
+  const b = uint8s(Math.max(atLeast, a.length * 2));
+  b.set(a);
+  return b;
+}
