@@ -121,13 +121,21 @@ export class DepGraph {
 
   /** How many edges carry each relation. */
   relCounts(): Record<EdgeKind, number> {
-    const counts = new Array<number>(REL_KINDS.length).fill(0);
     const rels = this.rels;
+    let ww = 0;
+    let wr = 0;
+    let rw = 0;
+    let process = 0;
+    let realtime = 0;
     for (let p = 0; p < rels.length; p++) {
       const r = rels[p]!;
-      for (let i = 0; i < REL_KINDS.length; i++) if (r & (1 << i)) counts[i]!++;
+      ww += r & 1;
+      wr += (r >> 1) & 1;
+      rw += (r >> 2) & 1;
+      process += (r >> 3) & 1;
+      realtime += (r >> 4) & 1;
     }
-    return Object.fromEntries(REL_KINDS.map((k, i) => [k, counts[i]!])) as Record<EdgeKind, number>;
+    return { ww, wr, rw, process, realtime };
   }
 
   /**

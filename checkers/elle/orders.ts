@@ -1,7 +1,7 @@
 import type { EdgeKind } from '../explanations.ts';
 import { Rel, type DepGraphBuilder } from './graph.ts';
 import type { StepWhy } from './explain.ts';
-import { grownInt32 } from './typed-arrays.ts';
+import { grownInt32, int32s, uint8s } from './typed-arrays.ts';
 import { FAIL, OK, type Txns } from './txns.ts';
 
 /**
@@ -29,14 +29,14 @@ export function linkProcessOrder(txns: Txns, builder: DepGraphBuilder): void {
  */
 export function linkRealtimeOrder(txns: Txns, builder: DepGraphBuilder): void {
   const { history, txnOfOp, type, invoke } = txns;
-  const inFrontier = new Uint8Array(txns.count);
+  const inFrontier = uint8s(txns.count);
   let frontier: Int32Array = new Int32Array(64);
   let size = 0;
   // The frontier as each in-flight ok transaction saw it at its invocation, in one growing pool.
   let pool: Int32Array = new Int32Array(1024);
   let poolEnd = 0;
-  const seenFrom = new Int32Array(txns.count);
-  const seenCount = new Int32Array(txns.count);
+  const seenFrom = int32s(txns.count);
+  const seenCount = int32s(txns.count);
   for (let i = 0; i < history.length; i++) {
     const t = txnOfOp[i]!;
     if (t < 0 || type[t] === FAIL) continue;
@@ -44,7 +44,7 @@ export function linkRealtimeOrder(txns: Txns, builder: DepGraphBuilder): void {
       for (let j = 0; j < size; j++) builder.link(frontier[j]!, t, Rel.realtime);
       if (type[t] !== OK) continue;
       if (poolEnd + size > pool.length) pool = grownInt32(pool, poolEnd + size);
-      pool.set(frontier.subarray(0, size), poolEnd);
+      for (let j = 0; j < size; j++) pool[poolEnd + j] = frontier[j]!;
       seenFrom[t] = poolEnd;
       seenCount[t] = size;
       poolEnd += size;

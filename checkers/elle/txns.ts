@@ -51,7 +51,6 @@ export function collectTxns(
   const process = float64s(count);
   const mops = new Array<readonly MicroOp[]>(count);
   // Each transaction's micro-ops are checked once, from the op whose value is used.
-  const source = new Array<Op>(count);
   let t = 0;
   for (let i = 0; i < n; i++) {
     const op = history[i]!;
@@ -59,7 +58,6 @@ export function collectTxns(
     if (op.type === 'invoke') {
       invoke[t] = i;
       process[t] = op.process;
-      source[t] = op;
       open.set(op.process, t);
       txnOfOp[i] = t++;
       continue;
@@ -69,13 +67,13 @@ export function collectTxns(
     open.delete(op.process);
     txnOfOp[i] = id;
     complete[id] = i;
-    type[id] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
-    if (op.type === 'ok' || Array.isArray(op.value)) source[id] = op;
+    const ok = op.type === 'ok';
+    type[id] = ok ? OK : op.type === 'fail' ? FAIL : INFO;
+    const source = ok || Array.isArray(op.value) ? op : history[invoke[id]!]!;
+    mops[id] = checkMops(source, checker, fs, ok, readValueOk, readValueExpected);
   }
-  for (let id = 0; id < count; id++) {
-    const op = source[id]!;
-    mops[id] = checkMops(op, checker, fs, op.type === 'ok', readValueOk, readValueExpected);
-  }
+  // Still in flight when the history ended.
+  for (const id of open.values()) mops[id] = checkMops(history[invoke[id]!]!, checker, fs, false, readValueOk, readValueExpected);
   return { count, history, type, invoke, complete, process, mops, txnOfOp };
 }
 
