@@ -25,8 +25,8 @@ export interface CycleClass {
 
 export const BASE_CLASSES: readonly BaseClass[] = ['G0', 'G1c', 'G-single', 'G-nonadjacent', 'G2-item'];
 
+// Edge labels, in REL_KINDS order (ww = 0).
 const LABELS = REL_KINDS.length;
-const WW = 0;
 const WR = 1;
 const RW = 2;
 const PROCESS = 3;
