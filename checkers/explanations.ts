@@ -49,6 +49,10 @@ export interface LinearizabilityExplanation {
   failedOp: number;
   /** Model states reachable just before the failing op, described. */
   states: string[];
+  /** The failing op as the model reads it, e.g. `read → 3`. */
+  failedOpText?: string;
+  /** History index of the failing op's completion. */
+  failedCompletion?: number;
 }
 
 export type Explanation = CycleExplanation | LinearizabilityExplanation | Record<string, unknown>;

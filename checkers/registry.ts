@@ -1,4 +1,5 @@
 import type { Checker } from './checker.ts';
+import { linearizableChecker } from './linearizable/linearizable-checker.ts';
 import { statsChecker } from './stats.ts';
 
 /** Checkers by name; `faultline check --checker NAME` and the workloads look them up here. */
@@ -17,3 +18,4 @@ export function checkerNames(): string[] {
 }
 
 registerChecker(statsChecker);
+registerChecker(linearizableChecker);

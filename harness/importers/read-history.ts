@@ -3,6 +3,9 @@ import { InputError } from '../errors.ts';
 import { parseJsonlHistory } from '../history/jsonl.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
+import { jepsenEdnFormat } from './jepsen-edn.ts';
+import { jepsenJsonFormat } from './jepsen-json.ts';
+import { porcupineLogFormat } from './porcupine-log.ts';
 
 /** A history file format faultline can read. Importers normalise into faultline ops. */
 export interface HistoryFormat {
@@ -18,6 +21,9 @@ const formats: HistoryFormat[] = [
     detect: (head) => head.trimStart().startsWith('{"index"') || /^\s*\{\s*"index"\s*:/.test(head),
     parse: (text, file) => parseJsonlHistory(text, file),
   },
+  jepsenEdnFormat,
+  jepsenJsonFormat,
+  porcupineLogFormat,
 ];
 
 export function registerFormat(format: HistoryFormat): void {
