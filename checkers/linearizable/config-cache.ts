@@ -39,9 +39,8 @@ export class ConfigCache {
     return this.count;
   }
 
-  get full(): boolean {
-    return this.count >= this.maxEntries;
-  }
+  /** Set when an add found the table at its size limit: the search must stop. */
+  full = false;
 
   /** Bytes held by the table, for the stats. */
   get bytes(): number {
@@ -63,7 +62,14 @@ export class ConfigCache {
       while (w < words && (bits[base + w]! & ~set[w]!) === 0) w++;
       if (w === words) return false;
     }
-    if (this.count === this.hashes.length) this.grow();
+    if (this.count === this.hashes.length) {
+      if (this.count * 2 > this.maxEntries) {
+        // Not recording is sound (the memo only saves work); the search stops on `full`.
+        this.full = true;
+        return true;
+      }
+      this.grow();
+    }
     const e = this.count++;
     this.hashes[e] = hash;
     this.stateIds[e] = stateId;

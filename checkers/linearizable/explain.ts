@@ -39,9 +39,10 @@ export function renderFailure<S>(model: CompleteModel<S>, f: Failure<S>): string
     prefix = `No op${where} can be linearized before it returned`;
   } else {
     const last = f.ops[f.longestPrefix[f.longestPrefix.length - 1]!]!;
+    const lastWhere = last.op.key !== undefined && last.op.key !== f.key ? ` on key ${JSON.stringify(last.op.key)}` : '';
     prefix =
       `The longest linearizable prefix found orders ${f.longestPrefix.length} op${f.longestPrefix.length === 1 ? '' : 's'} ` +
-      `(${prefixCompleted} of the ${completed} that completed) and ends with ${describe(model, last)}`;
+      `(${prefixCompleted} of the ${completed} that completed) and ends with ${describe(model, last)}${lastWhere}`;
   }
   const states = [...new Set(f.states.map((s) => model.describeState(s)))];
   let stateText = '';

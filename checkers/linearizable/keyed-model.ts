@@ -41,6 +41,6 @@ export function keyedModel<S>(inner: CompleteModel<S>, keys: readonly (string | 
     hash: (s) => s.hash >>> 0,
     equal: (a, b) => a.hash === b.hash && a.parts.every((p, i) => inner.equal(p, b.parts[i]!)),
     describeState: (s) => keys.map((k, i) => `${String(k)}: ${inner.describeState(s.parts[i]!)}`).join(', '),
-    describeOp: (op) => `${String(op.key)}: ${inner.describeOp(op)}`,
+    describeOp: (op) => inner.describeOp(op),
   };
 }

@@ -1,8 +1,9 @@
+import { getHeapStatistics } from 'node:v8';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../result.ts';
 import { explainFailure, renderFailure } from './explain.ts';
-import { keyedModel } from './keyed-model.ts';
+import { keyedModel, type KeyedState } from './keyed-model.ts';
 import { completeModel, type CompleteModel, type Model } from './model.ts';
 import { getModel, modelNames } from './models/index.ts';
 import { splitHistory, type Partition } from './partition.ts';
@@ -13,11 +14,14 @@ export interface LinearizableOptions extends CheckOptions {
   model?: string | Model<never>;
   /** Check each independent key on its own (P-compositionality). Default true. */
   perKey?: boolean;
-  /** Memo size, over all keys, before the verdict turns unknown. Default 512 MiB. */
-  maxCacheBytes?: number;
+  /**
+   * Memory the search may add (memo tables and model states, over all keys) before the verdict
+   * turns unknown. Default 1 GiB, and never past 80% of the JS heap limit.
+   */
+  maxMemoryBytes?: number;
 }
 
-const DEFAULT_MAX_CACHE_BYTES = 512 * 1024 * 1024;
+const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
 /** Steps each undecided key gets in the first round; doubled every round. */
 const FIRST_ROUND_STEPS = 1 << 14;
 
@@ -25,6 +29,8 @@ interface KeySearch {
   part: Partition;
   model: CompleteModel<unknown>;
   search: LinearizationSearch<unknown>;
+  /** With decomposition off: the per-key model and the keys in product order. */
+  keyed?: { inner: CompleteModel<unknown>; keys: (string | number | undefined)[] };
 }
 
 /** Linearizability per key, by Wing & Gong's search with Lowe's memo. */
@@ -32,6 +38,11 @@ export const linearizableChecker: Checker = {
   name: 'linearizable',
   description: `linearizability against a model (--model ${modelNames().join('|')}), per independent key`,
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
+  validateOptions(options) {
+    const m = options.model;
+    if (typeof m === 'string' && !getModel(m)) return `unknown model ${JSON.stringify(m)}; expected one of ${modelNames().join(', ')}`;
+    return undefined;
+  },
 };
 
 /**
@@ -55,18 +66,22 @@ export function checkLinearizable(history: History, options: LinearizableOptions
   if (split.opCount === 0) return unknown('the history has no client operations');
 
   const deadline = start + (options.timeLimitMs ?? Infinity);
-  const maxCacheBytes = options.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES;
+  const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  const outOfMemory = memoryGuard(maxMemoryBytes);
   const anomalies: Anomaly[] = [];
   let pending: KeySearch[] = split.partitions.map((part) => {
-    const m = (perKey ? model : keyedModel(model, keysOf(part))) as CompleteModel<unknown>;
-    return { part, model: m, search: new LinearizationSearch(part.ops, m, maxCacheBytes) };
+    if (perKey) return { part, model, search: new LinearizationSearch(part.ops, model, maxMemoryBytes) };
+    const keys = keysOf(part);
+    const m = keyedModel(model, keys) as CompleteModel<unknown>;
+    return { part, model: m, search: new LinearizationSearch(part.ops, m, maxMemoryBytes), keyed: { inner: model, keys } };
   });
   const all = pending;
   let stop: 'timeout' | 'out-of-memory' | 'failed' | undefined;
+  let roundsAfterFailure = 0;
   for (let budget = FIRST_ROUND_STEPS; pending.length > 0 && !stop; budget *= 2) {
     const still: KeySearch[] = [];
     for (const ks of pending) {
-      const r = stop ? undefined : ks.search.run(budget, deadline);
+      const r = stop ? undefined : ks.search.run(budget, { deadline, outOfMemory });
       if (r === undefined) {
         still.push(ks);
         if (performance.now() > deadline) stop = 'timeout';
@@ -77,8 +92,9 @@ export function checkLinearizable(history: History, options: LinearizableOptions
         anomalies.push(anomalyOf(ks, r));
       }
     }
-    if (!stop && all.reduce((sum, ks) => sum + ks.search.cacheBytes, 0) > maxCacheBytes) stop = 'out-of-memory';
-    if (!stop && anomalies.length > 0 && still.length > 0) stop = 'failed';
+    if (!stop && outOfMemory()) stop = 'out-of-memory';
+    // Two more rounds (4x the work) after a failure catch the other cheap failures.
+    if (!stop && anomalies.length > 0 && still.length > 0 && ++roundsAfterFailure > 2) stop = 'failed';
     pending = still;
   }
 
@@ -108,7 +124,7 @@ export function checkLinearizable(history: History, options: LinearizableOptions
       stop === 'timeout'
         ? `the time limit of ${options.timeLimitMs} ms ran out`
         : stop === 'out-of-memory'
-          ? `the search outgrew its memo limit of ${Math.round(maxCacheBytes / 2 ** 20)} MiB`
+          ? `the search outgrew its memory limit of ${Math.round(maxMemoryBytes / 2 ** 20)} MiB`
           : 'another key already failed, so the search stopped';
     result.error = `${why} before deciding ${where}`;
     result.details!.undecidedKeys = pending.map((p) => p.part.key ?? null);
@@ -122,16 +138,37 @@ export function checkLinearizable(history: History, options: LinearizableOptions
 
 function anomalyOf(ks: KeySearch, r: { longestPrefix: number[]; failedOp: number; states: unknown[] }): Anomaly {
   const { part } = ks;
-  const failure = { key: part.key, ops: part.ops, longestPrefix: r.longestPrefix, failedOp: r.failedOp, states: r.states };
   const failed = part.ops[r.failedOp]!;
+  let failure = { key: part.key, ops: part.ops, longestPrefix: r.longestPrefix, failedOp: r.failedOp, states: r.states };
+  let model = ks.model;
+  if (ks.keyed) {
+    // Explain with the failing key's part of each product state.
+    const i = ks.keyed.keys.indexOf(failed.op.key);
+    failure = { ...failure, key: failed.op.key, states: r.states.map((s) => (s as KeyedState<unknown>).parts[i]) };
+    model = ks.keyed.inner;
+  }
   const anomaly: Anomaly = {
     type: 'nonlinearizable',
     ops: failed.complete >= 0 ? [failed.invoke, failed.complete] : [failed.invoke],
-    explanation: explainFailure(ks.model, failure),
-    text: renderFailure(ks.model, failure),
+    explanation: explainFailure(model, failure),
+    text: renderFailure(model, failure),
   };
-  if (part.key !== undefined) anomaly.key = part.key;
+  if (failure.key !== undefined) anomaly.key = failure.key;
   return anomaly;
+}
+
+/** True once the search has added more than `maxBytes` (JS heap and typed arrays) since now. */
+function memoryGuard(maxBytes: number): () => boolean {
+  const inUse = () => {
+    const u = process.memoryUsage();
+    return { heap: u.heapUsed, total: u.heapUsed + u.arrayBuffers };
+  };
+  const baseline = inUse().total;
+  const heapCeiling = getHeapStatistics().heap_size_limit * 0.8;
+  return () => {
+    const now = inUse();
+    return now.total - baseline > maxBytes || now.heap > heapCeiling;
+  };
 }
 
 function keysOf(part: Partition): (string | number | undefined)[] {

@@ -26,6 +26,13 @@ export type SearchResult<S> =
     }
   | { kind: 'out-of-memory' };
 
+export interface RunLimits {
+  /** `performance.now()` past which {@link LinearizationSearch.run} pauses. */
+  deadline?: number;
+  /** Polled now and then; true ends the search as out of memory. */
+  outOfMemory?: () => boolean;
+}
+
 const RETURN = -2;
 const MAX_STUCK_STATES = 8;
 
@@ -175,10 +182,12 @@ export class LinearizationSearch<S> {
   }
 
   /**
-   * Searches for up to `budget` more steps or until `deadline` (a `performance.now()` time);
-   * the verdict, or `undefined` if not yet decided.
+   * Searches for up to `budget` more steps, or until the deadline; the verdict, or `undefined`
+   * if not yet decided.
    */
-  run(budget: number, deadline = Infinity): SearchResult<S> | undefined {
+  run(budget: number, limits: RunLimits = {}): SearchResult<S> | undefined {
+    const deadline = limits.deadline ?? Infinity;
+    const outOfMemory = limits.outOfMemory ?? (() => false);
     if (this.result) return this.result;
     const { model, states, cache, set, bitOf, zobrist, entryOp, entryRet, next, prev, stackEntry, stackState, stackBound, modelOps, head, crashedHead, m } = this;
     let { sp, state, hash, remaining, entry, crashedPhase, bound } = this;
@@ -186,7 +195,13 @@ export class LinearizationSearch<S> {
     let steps = this.steps;
     let iterations = 0;
     while (remaining > 0 && steps < stopAt) {
-      if ((++iterations & 4095) === 0 && performance.now() > deadline) break;
+      if ((++iterations & 4095) === 0) {
+        if (performance.now() > deadline) break;
+        if ((iterations & 0x3ffff) === 0 && outOfMemory()) {
+          this.result = { kind: 'out-of-memory' };
+          break;
+        }
+      }
       let candidate: boolean;
       if (crashedPhase) {
         candidate = entry >= 0 && entry < bound;
