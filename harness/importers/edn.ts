@@ -75,9 +75,11 @@ export class EdnReader {
   /** Reads the elements of a collection whose opening bracket was just consumed. */
   readSeq(close: number): unknown[] {
     const out: unknown[] = [];
+    const open = this.pos - 1;
     for (;;) {
       this.skip();
-      if (this.pos >= this.text.length) throw new EdnSyntaxError(`expected "${String.fromCharCode(close)}" to close the collection, got the end of the input`, this.pos);
+      // Reported where the collection opened: that is the line a person has to fix.
+      if (this.pos >= this.text.length) throw new EdnSyntaxError(`expected "${String.fromCharCode(close)}" to close the collection, got the end of the input`, open);
       if (this.text.charCodeAt(this.pos) === close) {
         this.pos++;
         return out;
@@ -88,9 +90,10 @@ export class EdnReader {
 
   private readMap(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const open = this.pos - 1;
     for (;;) {
       this.skip();
-      if (this.pos >= this.text.length) throw new EdnSyntaxError('expected "}" to close the map, got the end of the input', this.pos);
+      if (this.pos >= this.text.length) throw new EdnSyntaxError('expected "}" to close the map, got the end of the input', open);
       if (this.text.charCodeAt(this.pos) === 0x7d) {
         this.pos++;
         return out;

@@ -27,17 +27,19 @@ export function parseJepsenEdn(text: string, file = '<history>'): Op[] {
     }
     return line;
   };
+  let historyStart = 0;
   try {
     let forms = 0;
     while (reader.more()) {
       const at = reader.pos;
+      historyStart = at;
       const c = text[at];
       if ((c === '[' || c === '(') && forms === 0) {
         reader.pos++;
         const close = c === '[' ? 0x5d : 0x29;
         for (;;) {
           const next = reader.peekOffset();
-          if (next >= text.length) throw new EdnSyntaxError(`expected "${String.fromCharCode(close)}" to close the history, got the end of the input`, next);
+          if (next >= text.length) throw new EdnSyntaxError(`expected "${String.fromCharCode(close)}" to close the history, got the end of the input`, historyStart);
           if (text.charCodeAt(next) === close) {
             reader.pos++;
             break;
