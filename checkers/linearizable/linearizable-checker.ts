@@ -28,7 +28,8 @@ const FIRST_ROUND_STEPS = 1 << 14;
 interface KeySearch {
   part: Partition;
   model: CompleteModel<unknown>;
-  search: LinearizationSearch<unknown>;
+  /** The live search; dropped once decided, or between rounds when memory is short. */
+  search?: LinearizationSearch<unknown>;
   /** With decomposition off: the per-key model and the keys in product order. */
   keyed?: { inner: CompleteModel<unknown>; keys: (string | number | undefined)[] };
 }
@@ -70,45 +71,53 @@ export function checkLinearizable(history: History, options: LinearizableOptions
   const outOfMemory = memoryGuard(maxMemoryBytes);
   const anomalies: Anomaly[] = [];
   let pending: KeySearch[] = split.partitions.map((part) => {
-    if (perKey) return { part, model, search: new LinearizationSearch(part.ops, model, maxMemoryBytes) };
+    if (perKey) return { part, model };
     const keys = keysOf(part);
-    const m = keyedModel(model, keys) as CompleteModel<unknown>;
-    return { part, model: m, search: new LinearizationSearch(part.ops, m, maxMemoryBytes), keyed: { inner: model, keys } };
+    return { part, model: keyedModel(model, keys) as CompleteModel<unknown>, keyed: { inner: model, keys } };
   });
-  const all = pending;
+  const stats = { configs: 0, steps: 0, states: 0, cacheBytes: 0 };
+  const retire = (ks: KeySearch) => {
+    const st = ks.search!.stats;
+    stats.configs += st.configs;
+    stats.steps += st.steps;
+    stats.states += st.states;
+    stats.cacheBytes = Math.max(stats.cacheBytes, st.cacheBytes);
+    ks.search = undefined;
+  };
+  // Undecided searches keep their memo between rounds while it fits in this; past it they
+  // start again next round (with the doubled budget, that costs at most twice the work).
+  const parkBytes = maxMemoryBytes / 4;
   let stop: 'timeout' | 'out-of-memory' | 'failed' | undefined;
   let roundsAfterFailure = 0;
   for (let budget = FIRST_ROUND_STEPS; pending.length > 0 && !stop; budget *= 2) {
     const still: KeySearch[] = [];
+    let parked = 0;
     for (const ks of pending) {
-      const r = stop ? undefined : ks.search.run(budget, { deadline, outOfMemory });
-      if (r === undefined) {
+      if (stop) {
         still.push(ks);
-        if (performance.now() > deadline) stop = 'timeout';
-      } else if (r.kind === 'out-of-memory') {
-        still.push(ks);
-        stop = 'out-of-memory';
-      } else if (r.kind === 'nonlinearizable') {
-        anomalies.push(anomalyOf(ks, r));
+        continue;
       }
+      const resumed = ks.search !== undefined;
+      ks.search ??= new LinearizationSearch(ks.part.ops, ks.model, maxMemoryBytes);
+      const r = ks.search.run(resumed ? budget : budget * 2, { deadline, outOfMemory });
+      if (r === undefined || r.kind === 'out-of-memory') {
+        still.push(ks);
+        if (r?.kind === 'out-of-memory') stop = 'out-of-memory';
+        else if (performance.now() > deadline) stop = 'timeout';
+        if (parked + ks.search.cacheBytes <= parkBytes) parked += ks.search.cacheBytes;
+        else retire(ks);
+        continue;
+      }
+      if (r.kind === 'nonlinearizable') anomalies.push(anomalyOf(ks, r));
+      retire(ks);
     }
     if (!stop && outOfMemory()) stop = 'out-of-memory';
     // Two more rounds (4x the work) after a failure catch the other cheap failures.
     if (!stop && anomalies.length > 0 && still.length > 0 && ++roundsAfterFailure > 2) stop = 'failed';
     pending = still;
   }
+  for (const ks of pending) if (ks.search) retire(ks);
 
-  const stats = all.reduce(
-    (acc, ks) => {
-      const s = ks.search.stats;
-      acc.configs += s.configs;
-      acc.steps += s.steps;
-      acc.states += s.states;
-      acc.cacheBytes += s.cacheBytes;
-      return acc;
-    },
-    { configs: 0, steps: 0, states: 0, cacheBytes: 0 },
-  );
   let valid: Validity = anomalies.length > 0 ? false : pending.length > 0 ? 'unknown' : true;
   const result: CheckResult = {
     checker: 'linearizable',

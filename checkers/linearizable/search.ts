@@ -67,6 +67,11 @@ export class LinearizationSearch<S> {
   private readonly stackState: Int32Array;
   /** For a crashed op on the stack: the return entry that bounded its candidates. */
   private readonly stackBound: Int32Array;
+  /** 1 where the op on the stack was a read taken greedily: failing after it fails its config. */
+  private readonly stackForced: Uint8Array;
+  /** Completed ops that never change the state (reads). */
+  private readonly readOnly: Uint8Array;
+  private failing = false;
   /** Trying crashed candidates (below `bound`) rather than completed ones. */
   private crashedPhase = false;
   private bound = -1;
@@ -167,6 +172,9 @@ export class LinearizationSearch<S> {
     this.stackEntry = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackBound = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
+    this.readOnly = new Uint8Array(n);
+    for (let id = 0; id < m; id++) this.readOnly[id] = model.readOnly(this.modelOps[id]!) ? 1 : 0;
     this.state = this.states.intern(model.init());
     this.remaining = m;
     this.entry = this.next[head]!;
@@ -189,8 +197,8 @@ export class LinearizationSearch<S> {
     const deadline = limits.deadline ?? Infinity;
     const outOfMemory = limits.outOfMemory ?? (() => false);
     if (this.result) return this.result;
-    const { model, states, cache, set, bitOf, zobrist, entryOp, entryRet, next, prev, stackEntry, stackState, stackBound, modelOps, head, crashedHead, m } = this;
-    let { sp, state, hash, remaining, entry, crashedPhase, bound } = this;
+    const { model, states, cache, set, bitOf, zobrist, entryOp, entryRet, next, prev, stackEntry, stackState, stackBound, stackForced, readOnly, modelOps, head, crashedHead, m } = this;
+    let { sp, state, hash, remaining, entry, crashedPhase, bound, failing } = this;
     const stopAt = this.steps + budget;
     let steps = this.steps;
     let iterations = 0;
@@ -203,7 +211,9 @@ export class LinearizationSearch<S> {
         }
       }
       let candidate: boolean;
-      if (crashedPhase) {
+      if (failing) {
+        candidate = false;
+      } else if (crashedPhase) {
         candidate = entry >= 0 && entry < bound;
       } else if (entryRet[entry] === RETURN) {
         // Every completed candidate was tried: now the crashed ones invoked before this return.
@@ -225,10 +235,16 @@ export class LinearizationSearch<S> {
             const b = bitOf[id]!;
             set[b >>> 5]! |= 1 << (b & 31);
             const h = hash ^ zobrist[id]!;
+            // A read that can go now may as well (partial-order reduction): it changes no
+            // state, and every candidate was invoked before any pending op returned, so a
+            // linearization that places it later can place it here instead. So the config
+            // fails if the one after the read does, and no other candidate needs trying.
+            const forced = readOnly[id]!;
             if (cache.add(set, mix(h, nextState), nextState)) {
               stackEntry[sp] = entry;
               stackState[sp] = state;
               stackBound[sp] = bound;
+              stackForced[sp] = forced;
               sp++;
               state = nextState;
               hash = h;
@@ -254,13 +270,18 @@ export class LinearizationSearch<S> {
               continue;
             }
             set[b >>> 5]! &= ~(1 << (b & 31));
+            if (forced === 1) {
+              failing = true;
+              continue;
+            }
           }
         }
         entry = next[entry]!;
         continue;
       }
-      // No candidate left before the return at `bound`: backtrack.
-      this.noteStuck(entryOp[bound]!, m - remaining, sp, state);
+      // No candidate left before the return at `bound` (or the greedy read failed): backtrack.
+      if (!failing) this.noteStuck(entryOp[bound]!, m - remaining, sp, state);
+      failing = false;
       if (sp === 0) {
         this.result = this.failure();
         break;
@@ -287,8 +308,9 @@ export class LinearizationSearch<S> {
       entry = next[call]!;
       crashedPhase = id >= m;
       bound = stackBound[sp]!;
+      failing = stackForced[sp] === 1;
     }
-    Object.assign(this, { sp, state, hash, remaining, entry, steps, crashedPhase, bound });
+    Object.assign(this, { sp, state, hash, remaining, entry, steps, crashedPhase, bound, failing });
     if (remaining === 0 && !this.result) this.result = { kind: 'linearizable' };
     return this.result;
   }
