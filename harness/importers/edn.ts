@@ -18,8 +18,14 @@ export class EdnSyntaxError extends Error {
 const SYMBOL_END = new Uint8Array(128);
 for (const c of ' \t\n\r,;()[]{}"') SYMBOL_END[c.charCodeAt(0)] = 1;
 
+/** Keywords and symbols repeat on every line: the same string object each time saves memory
+ * and lets V8 use it as a property key without internalizing it again. */
+const TOKEN_CACHE_SIZE = 4096;
+
 export class EdnReader {
   pos = 0;
+  private readonly tokenHashes = new Int32Array(TOKEN_CACHE_SIZE);
+  private readonly tokens: (string | undefined)[] = new Array(TOKEN_CACHE_SIZE);
 
   constructor(readonly text: string) {}
 
@@ -124,13 +130,23 @@ export class EdnReader {
     const { text } = this;
     const start = this.pos;
     let p = start;
+    let h = 0x811c9dc5;
     while (p < text.length) {
       const c = text.charCodeAt(p);
       if (c < 128 && SYMBOL_END[c] === 1) break;
+      h = Math.imul(h ^ c, 0x01000193);
       p++;
     }
     this.pos = p;
-    return text.slice(start, p);
+    const len = p - start;
+    if (len > 32) return text.slice(start, p);
+    const slot = (h ^ len) & (TOKEN_CACHE_SIZE - 1);
+    const cached = this.tokens[slot];
+    if (cached !== undefined && this.tokenHashes[slot] === h && cached.length === len && text.startsWith(cached, start)) return cached;
+    const token = text.slice(start, p);
+    this.tokens[slot] = token;
+    this.tokenHashes[slot] = h;
+    return token;
   }
 
   private readString(): string {
@@ -194,6 +210,29 @@ export class EdnReader {
     return this.read();
   }
 
+  /** Plain decimal integers (most numbers in a history) without making a string. */
+  private readInteger(): number | undefined {
+    const { text } = this;
+    let p = this.pos;
+    const negative = text.charCodeAt(p) === 0x2d;
+    if (negative) p++;
+    const first = p;
+    let n = 0;
+    while (p < text.length) {
+      const c = text.charCodeAt(p);
+      if (c < 0x30 || c > 0x39) break;
+      n = n * 10 + (c - 0x30);
+      p++;
+    }
+    if (p === first || p - first > 15) return undefined;
+    if (p < text.length) {
+      const c = text.charCodeAt(p);
+      if (!(c < 128 && SYMBOL_END[c] === 1)) return undefined;
+    }
+    this.pos = p;
+    return negative ? -n : n;
+  }
+
   private readChar(): string {
     const start = ++this.pos;
     const first = this.text[start] ?? '';
@@ -209,6 +248,8 @@ export class EdnReader {
 
   private readAtom(): unknown {
     const at = this.pos;
+    const int = this.readInteger();
+    if (int !== undefined) return int;
     const token = this.readToken();
     if (token === '') throw new EdnSyntaxError(`unexpected "${this.text[at]}"`, at);
     const c = token.charCodeAt(0);

@@ -17,30 +17,32 @@ export function jepsenOps(records: readonly JepsenRecord[], file: string): Op[] 
   const ops: Op[] = [];
   let timed = true;
   for (const { value: raw, line } of records) {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`expected an op map, got ${preview(raw)}`, file, line);
-    const o = raw as Record<string, unknown>;
-    const fail = (what: string): never => {
-      throw new InputError(what, file, line);
-    };
-    const type = stripColon(o.type);
-    if (!OP_TYPES.includes(type as OpType)) fail(`expected :type to be one of :invoke, :ok, :fail, :info; got ${preview(o.type)}`);
-    const process = stripColon(o.process);
-    if (!(Number.isInteger(process) || process === 'nemesis')) fail(`expected :process to be an integer or :nemesis; got ${preview(o.process)}`);
-    const f = stripColon(o.f);
-    if ((typeof f !== 'string' || f === '') && typeof f !== 'number') fail(`expected :f to be a keyword or string; got ${preview(o.f)}`);
-    if (typeof o.time !== 'number') timed = false;
-    const op: Op = { index: ops.length, time: typeof o.time === 'number' ? o.time : 0, type: type as OpType, process: process as Op['process'], f: String(f), value: o.value === undefined ? null : o.value };
-    if (o.key !== undefined && o.key !== null) {
-      if (typeof o.key !== 'string' && typeof o.key !== 'number') fail(`expected :key to be a string, keyword or number; got ${preview(o.key)}`);
-      op.key = o.key as string | number;
-    }
-    if (typeof o.node === 'string') op.node = o.node;
-    if (o.error !== undefined && o.error !== null) op.error = typeof o.error === 'string' ? o.error : JSON.stringify(o.error);
+    const op = toOp(raw, ops.length, file, line);
+    if (typeof (raw as Record<string, unknown>).time !== 'number') timed = false;
     ops.push(op);
   }
   if (!timed) for (const op of ops) op.time = op.index;
   splitTuples(ops);
   return ops;
+}
+
+function toOp(raw: unknown, index: number, file: string, line: number): Op {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`expected an op map, got ${preview(raw)}`, file, line);
+  const o = raw as Record<string, unknown>;
+  const type = stripColon(o.type);
+  if (!OP_TYPES.includes(type as OpType)) throw new InputError(`expected :type to be one of :invoke, :ok, :fail, :info; got ${preview(o.type)}`, file, line);
+  const process = stripColon(o.process);
+  if (!(Number.isInteger(process) || process === 'nemesis')) throw new InputError(`expected :process to be an integer or :nemesis; got ${preview(o.process)}`, file, line);
+  const f = stripColon(o.f);
+  if ((typeof f !== 'string' || f === '') && typeof f !== 'number') throw new InputError(`expected :f to be a keyword or string; got ${preview(o.f)}`, file, line);
+  const op: Op = { index, time: typeof o.time === 'number' ? o.time : 0, type: type as OpType, process: process as Op['process'], f: String(f), value: o.value === undefined ? null : o.value };
+  if (o.key !== undefined && o.key !== null) {
+    if (typeof o.key !== 'string' && typeof o.key !== 'number') throw new InputError(`expected :key to be a string, keyword or number; got ${preview(o.key)}`, file, line);
+    op.key = o.key;
+  }
+  if (typeof o.node === 'string') op.node = o.node;
+  if (o.error !== undefined && o.error !== null) op.error = typeof o.error === 'string' ? o.error : JSON.stringify(o.error);
+  return op;
 }
 
 /** jepsen.independent writes `[k v]` values; when every client op has one, lift `k` into `key`. */
