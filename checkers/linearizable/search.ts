@@ -51,7 +51,17 @@ const MAX_STUCK_STATES = 8;
 export class LinearizationSearch<S> {
   private readonly order: number[] = [];
   private readonly m: number;
-  private readonly bitOf: Int32Array;
+  /** Linearized completed ops, one bit each. */
+  private readonly set: Uint32Array;
+  /** Every completed op below `low` is linearized; `high` is the highest linearized one (or -1). */
+  private low = 0;
+  private high = -1;
+  /** Ids of the crashed ops linearized, sorted; `crashedCount` of them. */
+  private readonly crashedOn: Int32Array;
+  private crashedCount = 0;
+  /** Scratch space for a cache key. */
+  private readonly key: Uint32Array;
+  private keyCompletedLen = 0;
   private readonly zobrist: Int32Array;
   private readonly entryOp: Int32Array;
   private readonly entryRet: Int32Array;
@@ -62,11 +72,12 @@ export class LinearizationSearch<S> {
   private readonly states: StateTable<S>;
   private readonly modelOps: LinOp['op'][];
   private readonly cache: ConfigCache;
-  private readonly set: Uint32Array;
   private readonly stackEntry: Int32Array;
   private readonly stackState: Int32Array;
   /** For a crashed op on the stack: the return entry that bounded its candidates. */
   private readonly stackBound: Int32Array;
+  private readonly stackLow: Int32Array;
+  private readonly stackHigh: Int32Array;
   /** 1 where the op on the stack was a read taken greedily: failing after it fails its config. */
   private readonly stackForced: Uint8Array;
   /** Completed ops that never change the state (reads). */
@@ -94,26 +105,24 @@ export class LinearizationSearch<S> {
     private readonly model: CompleteModel<S>,
     maxCacheBytes: number,
   ) {
-    // Internal op ids: completed ops first, then crashed ones, so the bitset splits at a word.
+    // Internal op ids: completed ops first (in call order), then crashed ones.
     const order = this.order;
     for (let i = 0; i < ops.length; i++) if (ops[i]!.complete >= 0) order.push(i);
     const m = (this.m = order.length);
     for (let i = 0; i < ops.length; i++) if (ops[i]!.complete < 0) order.push(i);
     const n = order.length;
     const completedWords = (m + 31) >>> 5;
-    const words = Math.max(1, completedWords + ((n - m + 31) >>> 5));
-    this.bitOf = new Int32Array(n);
-    this.zobrist = new Int32Array(n);
+    this.set = new Uint32Array(completedWords + 1);
+    this.crashedOn = new Int32Array(n - m);
+    this.key = new Uint32Array(completedWords + 2 + (n - m));
+    this.zobrist = new Int32Array(m);
+    // Only completed ops enter the hash: the cache matches crashed ops by subset.
     let seed = 0x2545f491;
-    for (let id = 0; id < n; id++) {
-      this.bitOf[id] = id < m ? id : completedWords * 32 + (id - m);
-      // Only completed ops enter the hash: the cache matches crashed ops by subset.
-      if (id < m) {
-        seed ^= seed << 13;
-        seed ^= seed >>> 17;
-        seed ^= seed << 5;
-        this.zobrist[id] = seed;
-      }
+    for (let id = 0; id < m; id++) {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      this.zobrist[id] = seed;
     }
 
     // Entries in real-time order (history positions); `head` is the sentinel before the first.
@@ -167,9 +176,10 @@ export class LinearizationSearch<S> {
 
     this.states = new StateTable(model);
     this.modelOps = order.map((i) => ops[i]!.op);
-    this.cache = new ConfigCache(words, completedWords, maxCacheBytes);
-    this.set = new Uint32Array(words);
+    this.cache = new ConfigCache(maxCacheBytes);
     this.stackEntry = new Int32Array(n);
+    this.stackLow = new Int32Array(n);
+    this.stackHigh = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackBound = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
@@ -197,8 +207,8 @@ export class LinearizationSearch<S> {
     const deadline = limits.deadline ?? Infinity;
     const outOfMemory = limits.outOfMemory ?? (() => false);
     if (this.result) return this.result;
-    const { model, states, cache, set, bitOf, zobrist, entryOp, entryRet, next, prev, stackEntry, stackState, stackBound, stackForced, readOnly, modelOps, head, crashedHead, m } = this;
-    let { sp, state, hash, remaining, entry, crashedPhase, bound, failing } = this;
+    const { model, states, cache, set, key, zobrist, entryOp, entryRet, next, prev, stackEntry, stackState, stackBound, stackForced, stackLow, stackHigh, readOnly, modelOps, head, crashedHead, m } = this;
+    let { sp, state, hash, remaining, entry, crashedPhase, bound, failing, low, high } = this;
     const stopAt = this.steps + budget;
     let steps = this.steps;
     let iterations = 0;
@@ -232,17 +242,30 @@ export class LinearizationSearch<S> {
           const nextState = states.intern(after);
           // A crashed op that changes nothing is dominated by not taking it.
           if (nextState !== state || id < m) {
-            const b = bitOf[id]!;
-            set[b >>> 5]! |= 1 << (b & 31);
-            const h = hash ^ zobrist[id]!;
+            let newLow = low;
+            let newHigh = high;
+            let h = hash;
+            if (id < m) {
+              set[id >>> 5]! |= 1 << (id & 31);
+              h ^= zobrist[id]!;
+              if (id > newHigh) newHigh = id;
+              if (id === newLow) while (newLow < m && (set[newLow >>> 5]! & (1 << (newLow & 31))) !== 0) newLow++;
+            } else {
+              this.addCrashed(id);
+            }
+            const keyLen = this.buildKey(newLow, newHigh);
             // A read that can go now may as well (partial-order reduction): it changes no
             // state, and every candidate was invoked before any pending op returned, so a
             // linearization that places it later can place it here instead. So the config
             // fails if the one after the read does, and no other candidate needs trying.
             const forced = readOnly[id]!;
-            if (cache.add(set, mix(h, nextState), nextState)) {
+            if (cache.add(key, this.keyCompletedLen, keyLen, mix(h, nextState), nextState)) {
               stackEntry[sp] = entry;
               stackState[sp] = state;
+              stackLow[sp] = low;
+              stackHigh[sp] = high;
+              low = newLow;
+              high = newHigh;
               stackBound[sp] = bound;
               stackForced[sp] = forced;
               sp++;
@@ -269,7 +292,8 @@ export class LinearizationSearch<S> {
               }
               continue;
             }
-            set[b >>> 5]! &= ~(1 << (b & 31));
+            if (id < m) set[id >>> 5]! &= ~(1 << (id & 31));
+            else this.removeCrashed(id);
             if (forced === 1) {
               failing = true;
               continue;
@@ -291,10 +315,15 @@ export class LinearizationSearch<S> {
       const call = stackEntry[sp]!;
       const id = entryOp[call]!;
       state = stackState[sp]!;
-      const b = bitOf[id]!;
-      set[b >>> 5]! &= ~(1 << (b & 31));
-      hash ^= zobrist[id]!;
-      if (id < m) remaining++;
+      low = stackLow[sp]!;
+      high = stackHigh[sp]!;
+      if (id < m) {
+        set[id >>> 5]! &= ~(1 << (id & 31));
+        hash ^= zobrist[id]!;
+        remaining++;
+      } else {
+        this.removeCrashed(id);
+      }
       // Put the return back, then the call (reverse order of lifting).
       const r = entryRet[call]!;
       if (r >= 0) {
@@ -310,9 +339,41 @@ export class LinearizationSearch<S> {
       bound = stackBound[sp]!;
       failing = stackForced[sp] === 1;
     }
-    Object.assign(this, { sp, state, hash, remaining, entry, steps, crashedPhase, bound, failing });
+    Object.assign(this, { sp, state, hash, remaining, entry, steps, crashedPhase, bound, failing, low, high });
     if (remaining === 0 && !this.result) this.result = { kind: 'linearizable' };
     return this.result;
+  }
+
+  /**
+   * Writes the cache key of the current set into `key`: `low >>> 5`, the completed-op words
+   * from there to `high`'s, then the crashed ids. Returns its length.
+   */
+  private buildKey(low: number, high: number): number {
+    const { key, set } = this;
+    const lo = low >>> 5;
+    const hi = high < 0 ? lo : Math.max(lo, high >>> 5);
+    key[0] = lo;
+    let len = 1;
+    for (let w = lo; w <= hi; w++) key[len++] = set[w]!;
+    this.keyCompletedLen = len;
+    for (let i = 0; i < this.crashedCount; i++) key[len++] = this.crashedOn[i]!;
+    return len;
+  }
+
+  private addCrashed(id: number): void {
+    const list = this.crashedOn;
+    let i = this.crashedCount++;
+    while (i > 0 && list[i - 1]! > id) {
+      list[i] = list[i - 1]!;
+      i--;
+    }
+    list[i] = id;
+  }
+
+  private removeCrashed(id: number): void {
+    const list = this.crashedOn;
+    let i = list.indexOf(id);
+    for (this.crashedCount--; i < this.crashedCount; i++) list[i] = list[i + 1]!;
   }
 
   private noteStuck(failing: number, depth: number, sp: number, state: number): void {
