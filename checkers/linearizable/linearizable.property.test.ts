@@ -157,4 +157,11 @@ describe('linearizable checker, property tests', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('decides a long single-key history with crashes (the memo keys stay small)', () => {
+    const history = simulateRegister({ ops: 20_000, processes: 5, values: 5, crashRate: 0.01, seed: 99 });
+    const r = checkLinearizable(history, { model: 'cas-register', maxMemoryBytes: 64 * 2 ** 20 });
+    expect(r.error).toBeUndefined();
+    expect(r.valid).toBe(true);
+  });
 });

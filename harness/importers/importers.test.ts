@@ -152,6 +152,8 @@ describe('format detection', () => {
     expect(parseHistoryText('; comment\n[{:type :invoke, :f :read, :process 0}]', 'b')).toHaveLength(1);
     expect(parseHistoryText('#jepsen.history.Op{:type :invoke, :f :read, :process 0}', 'b2')).toHaveLength(1);
     expect(parseHistoryText('[{"type":"invoke","f":"read","process":0}]', 'c')).toHaveLength(1);
+    // elle-cli's one-object-per-line JSON, which lacks faultline's "time".
+    expect(parseHistoryText('{"index":0,"type":"invoke","f":"txn","value":[["r",1,null]],"process":0}\n', 'c2')[0]).toMatchObject({ time: 0, f: 'txn' });
     expect(parseHistoryText('INFO  jepsen.util - 0\t:invoke\t:read\tnil\n', 'd')).toHaveLength(1);
     expect(parseHistoryText('{:type :invoke, :f :read, :process 0}', 'e', 'jepsen-edn')).toHaveLength(1);
     expect(() => parseHistoryText('hello', 'f')).toThrow('f:1: cannot tell the history format from the content');
