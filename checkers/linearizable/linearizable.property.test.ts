@@ -25,7 +25,10 @@ function mutate(history: Op[], m: { at: number; kind: string; value: number }): 
   if (h.length === 0) return h;
   const i = m.at % h.length;
   const op = h[i]!;
-  if (m.kind === 'value' && op.type === 'ok') op.value = op.f === 'cas' ? [m.value, (m.value + 1) % 3] : m.value;
+  // The model reads what a read returned and what a write or cas asked for.
+  const asked = op.type === 'invoke' && op.f !== 'read';
+  const returned = op.type === 'ok' && op.f === 'read';
+  if (m.kind === 'value' && (asked || returned)) op.value = op.f === 'cas' ? [m.value, (m.value + 1) % 3] : m.value;
   if (m.kind === 'type' && op.type !== 'invoke') op.type = (['ok', 'info', 'fail'] as const)[m.value % 3]!;
   if (m.kind === 'swap' && i + 1 < h.length) {
     // Reorder two adjacent events (keeping each process's invoke before its completion).
@@ -124,8 +127,9 @@ describe('linearizable checker, property tests', () => {
       { numRuns: 2000 },
     );
     // The mutations must actually produce both verdicts, or the comparison proves little.
-    expect(invalid).toBeGreaterThan(100);
-    expect(valid).toBeGreaterThan(100);
+    // (About 7% come out invalid: ~130 of 2000.)
+    expect(invalid).toBeGreaterThan(50);
+    expect(valid).toBeGreaterThan(500);
   });
 
   it('agrees with a brute-force check on small random histories (any interleaving, outcome and value)', () => {
