@@ -40,6 +40,13 @@ describe('models', () => {
     expect(check('cas-register', undone).valid).toBe(false);
   });
 
+  it('cas-register: remembers which crashed op took effect, not just how many', () => {
+    // Either crashed op can set 1 for the cas; only the write can set 1 again after it. The
+    // search must not treat "the write happened" and "the crashed cas happened" as one config.
+    const h = history([0, 'write', 1, 'pending', 0, 99], [1, 'cas', [null, 1], 'info', 1, 2], [2, 'cas', [1, 3], 'ok', 3, 4], [3, 'read', null, 'ok', 5, 6, 1]);
+    expect(check('cas-register', h).valid).toBe(true);
+  });
+
   it('mutex: two holders at once are not linearizable; a crashed release may free the lock', () => {
     expect(check('mutex', history([0, 'acquire', null, 'ok', 0, 1], [1, 'acquire', null, 'ok', 2, 3])).valid).toBe(false);
     expect(check('mutex', history([0, 'acquire', null, 'ok', 0, 1], [0, 'release', null, 'info', 2, 3], [1, 'acquire', null, 'ok', 4, 5])).valid).toBe(true);
