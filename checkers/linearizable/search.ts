@@ -43,7 +43,11 @@ const MAX_STUCK_STATES = 8;
  * stack, the bitset and the memo are typed arrays; model states are interned as ints.
  *
  * Crashed ops have a call entry and no return entry: they may be linearized anywhere after
- * their call, or never — the search succeeds once every completed op is linearized.
+ * their call, or never — the search succeeds once every completed op is linearized. They sit in
+ * a list of their own and are tried only after every completed candidate, so configurations
+ * with fewer of them come first and dominate the rest in the memo (on etcd_002 that took the
+ * search from 25,480 configurations to 652). A read that is legal is taken at once and not
+ * backtracked over (see `forced`).
  *
  * The search is resumable: {@link run} takes a step budget and returns `undefined` when it runs
  * out, so the checker can interleave keys and stop at the first one that fails.
