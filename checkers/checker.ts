@@ -20,4 +20,6 @@ export interface Checker {
   /** One line for `--help`. */
   readonly description: string;
   check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
+  /** Says what is wrong with options it cannot use (an unknown model), before any checking. */
+  validateOptions?(options: CheckOptions): string | undefined;
 }

@@ -8,6 +8,7 @@ import { setFullChecker } from './jepsen/set-full.ts';
 import { setChecker } from './jepsen/set.ts';
 import { totalQueueChecker } from './jepsen/total-queue.ts';
 import { uniqueIdsChecker } from './jepsen/unique-ids.ts';
+import { linearizableChecker } from './linearizable/linearizable-checker.ts';
 import { statsChecker } from './stats.ts';
 
 /** Checkers by name; `faultline check --checker NAME` and the workloads look them up here. */
@@ -29,3 +30,4 @@ registerChecker(statsChecker);
 for (const c of [listAppendChecker, rwRegisterChecker, counterChecker, setChecker, setFullChecker, bankChecker, longForkChecker, uniqueIdsChecker, totalQueueChecker]) {
   registerChecker(c);
 }
+registerChecker(linearizableChecker);
