@@ -16,6 +16,8 @@ export interface CycleStep {
   value?: unknown;
   /** For ww/rw: the value the successor installed. */
   nextValue?: unknown;
+  /** For rw: the predecessor read the key's initial state (then `value` is absent). */
+  initial?: boolean;
   /** One clause, e.g. "T2 observed T1's append of 3 to key x". */
   text: string;
 }
@@ -23,8 +25,10 @@ export interface CycleStep {
 export interface CycleTxn {
   /** Short name in the explanation: T1, T2… */
   name: string;
-  /** Index of the completion op in the history. */
+  /** Index of the completion op in the history (the invocation's when it never completed). */
   op: number;
+  /** Index of the invocation op in the history. */
+  invoke?: number;
   process: number | 'nemesis';
   value: unknown;
 }
