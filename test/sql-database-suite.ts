@@ -8,7 +8,7 @@ import type { NodeInfo } from '../docker/cluster.ts';
 import { DockerCluster } from '../docker/docker-cluster.ts';
 import { dockerClient } from '../docker/engine.ts';
 import { writeClockOffset } from '../docker/faketime.ts';
-import { LABEL } from '../docker/labels.ts';
+import { runObjects } from './run-objects.ts';
 
 /** A connection to one node that the suite drives with plain SQL. */
 export interface SqlSession {
@@ -18,6 +18,7 @@ export interface SqlSession {
 
 /** What differs between the SQL databases under the same lifecycle suite. */
 export interface SqlSuiteAdapter {
+  /** Constructed to run under libfaketime, so the clock test can move its wall clock. */
   db: FullDatabase & Killable & Pausable & LogFiles;
   connect(node: NodeInfo): Promise<SqlSession>;
   /** A query returning one row `{ t }`: the server's wall clock in seconds since the epoch. */
@@ -39,10 +40,9 @@ export interface SqlSuiteAdapter {
  */
 export function sqlDatabaseSuite(adapter: SqlSuiteAdapter): void {
   const { db } = adapter;
-  // faketime: the server runs under libfaketime so the clock test can move its wall clock.
   const test: TestSpec = defineTest({
     name: `${db.name}-int`, db: db.name, workload: 'none', nodes: 1, concurrency: 1, rate: 1, timeLimit: 1,
-    nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: { faketime: true },
+    nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: {},
   }); // prettier-ignore
 
   describe(`${db.name} on a DockerCluster`, () => {
@@ -138,10 +138,7 @@ export function sqlDatabaseSuite(adapter: SqlSuiteAdapter): void {
       await db.teardown(cluster, test);
       expect(await cluster.countProcesses(node.name, '.')).toBe(1);
       await cluster.teardown();
-      const filters = { label: [`${LABEL.run}=${cluster.runId}`] };
-      const docker = dockerClient();
-      expect(await docker.listContainers({ all: true, filters })).toEqual([]);
-      expect(await docker.listNetworks({ filters })).toEqual([]);
+      expect(await runObjects(dockerClient(), cluster.runId)).toEqual({ containers: [], networks: [] });
     });
   });
 }

@@ -23,14 +23,16 @@ export function mariadbConnection(node: NodeInfo): mysql.ConnectionOptions {
 export interface MariadbOptions {
   /** How long a node may take to accept queries after (re)start, crash recovery included. */
   startTimeoutMs?: number;
+  /** Run the server under libfaketime even without a clock nemesis (tests). */
+  faketime?: boolean;
 }
 
 /**
  * MariaDB 10.11 (Debian's mariadb-server), InnoDB. Every node is an independent server with a
  * fresh data dir per run, listening on its network address; the `faultline` user and database are
- * (re)created by an init file at every start. Test options: `innodbLockWaitTimeout` (seconds,
- * default 5, so lock waits end as 1205 within a short run) and `innodbSnapshotIsolation`
- * (MariaDB's write-conflict check at repeatable read, off by default as in 10.11).
+ * (re)created by an init file at every start. Test option `mariadbSnapshotIsolation: true` turns
+ * on `innodb_snapshot_isolation` (a write conflict at repeatable read becomes error 1020; off by
+ * default, as in 10.11). Lock wait limits are set per session by the clients.
  */
 export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary, LogFiles, ClockAware {
   readonly name = 'mariadb';
@@ -50,11 +52,8 @@ export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary
   constructor(private readonly options: MariadbOptions = {}) {}
 
   async setup(cluster: Cluster, test: TestSpec): Promise<void> {
-    this.withFaketime = test.nemesis.includes('clock') || test.options.faketime === true;
-    this.settings = {
-      'innodb-lock-wait-timeout': String(test.options.innodbLockWaitTimeout ?? 5),
-      'innodb-snapshot-isolation': test.options.innodbSnapshotIsolation === true ? 'ON' : 'OFF',
-    };
+    this.withFaketime = test.nemesis.includes('clock') || this.options.faketime === true;
+    this.settings = { 'innodb-snapshot-isolation': test.options.mariadbSnapshotIsolation === true ? 'ON' : 'OFF' };
     await Promise.all(cluster.nodes.map((n) => this.setupNode(cluster, n)));
   }
 

@@ -5,7 +5,7 @@ import { MariadbDatabase, mariadbConnection } from './mariadb-database.ts';
 const DATA_DIR = '/var/lib/faultline/mariadb/data';
 
 sqlDatabaseSuite({
-  db: new MariadbDatabase(),
+  db: new MariadbDatabase({ faketime: true }),
   async connect(node) {
     const connection = await mysql.createConnection(mariadbConnection(node));
     connection.on('error', () => {});

@@ -23,6 +23,8 @@ export function postgresConnection(node: NodeInfo, database: string = POSTGRES_C
 export interface PostgresOptions {
   /** How long a node may take to accept queries after (re)start, crash recovery included. */
   startTimeoutMs?: number;
+  /** Run the server under libfaketime even without a clock nemesis (tests). */
+  faketime?: boolean;
   /** `max_prepared_transactions` (2PC needs it above 0). */
   maxPreparedTransactions?: number;
 }
@@ -50,7 +52,7 @@ export class PostgresDatabase implements Database, Killable, Pausable, HasPrimar
   constructor(private readonly options: PostgresOptions = {}) {}
 
   async setup(cluster: Cluster, test: TestSpec): Promise<void> {
-    this.withFaketime = test.nemesis.includes('clock') || test.options.faketime === true;
+    this.withFaketime = test.nemesis.includes('clock') || this.options.faketime === true;
     await Promise.all(cluster.nodes.map((n) => this.setupNode(cluster, n)));
   }
 

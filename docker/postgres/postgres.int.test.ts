@@ -5,7 +5,7 @@ import { PostgresDatabase, postgresConnection } from './postgres-database.ts';
 const AUTO_CONF = '/var/lib/faultline/postgres/data/postgresql.auto.conf';
 
 sqlDatabaseSuite({
-  db: new PostgresDatabase(),
+  db: new PostgresDatabase({ faketime: true }),
   async connect(node) {
     const client = new pg.Client(postgresConnection(node));
     client.on('error', () => {});
