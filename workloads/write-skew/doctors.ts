@@ -29,13 +29,3 @@ export function writeSkewOptionProblems(options: Record<string, unknown>): strin
   if (Number.isInteger(options.doctorsPerShift) && (options.doctorsPerShift as number) < 2) problems.push('doctorsPerShift must be at least 2');
   return problems;
 }
-
-/** A doctor's key in the history: `s12-d0`. */
-export function doctorKey(shift: number, doctor: number): string {
-  return `s${shift}-d${doctor}`;
-}
-
-export function parseDoctorKey(key: unknown): { shift: number; doctor: number } | undefined {
-  const m = typeof key === 'string' ? /^s(\d+)-d(\d+)$/.exec(key) : null;
-  return m ? { shift: Number(m[1]), doctor: Number(m[2]) } : undefined;
-}

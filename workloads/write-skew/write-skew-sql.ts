@@ -1,7 +1,8 @@
 import type { MicroOp } from '../../harness/history/op.ts';
 import type { SqlProgram } from '../sql/sql-client.ts';
 import { microOps } from '../sql/micro-ops.ts';
-import { doctorKey, parseDoctorKey, writeSkewOptions } from './doctors.ts';
+import { doctorKey, parseDoctorKey } from '../../checkers/invariants/on-call.ts';
+import { writeSkewOptions } from './doctors.ts';
 
 /**
  * The on-call doctors on SQL: table `doctors (shift, doctor, off_by)`, `off_by` null while on
