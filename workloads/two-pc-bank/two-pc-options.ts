@@ -1,0 +1,29 @@
+import type { TestSpec } from '../../harness/test-spec.ts';
+import { sqlOptionProblems, workloadOptions } from '../sql/sql-options.ts';
+
+export interface TwoPcOptions {
+  /** Accounts, spread over the shards round-robin. */
+  accounts: number;
+  totalAmount: number;
+  maxTransfer: number;
+  /** Share of reads among transfers and reads. */
+  readFraction: number;
+  /** Share of transfers whose coordinator "crashes" after PREPARE or after logging commit. */
+  coordinatorCrashes: number;
+  /** Seconds between recovery passes during the run. */
+  recoverEvery: number;
+}
+
+export const TWO_PC_DEFAULTS: TwoPcOptions = { accounts: 8, totalAmount: 800, maxTransfer: 10, readFraction: 0.2, coordinatorCrashes: 0.02, recoverEvery: 2 };
+
+export const twoPcOptions = (test: Pick<TestSpec, 'options'>): TwoPcOptions => workloadOptions(test, TWO_PC_DEFAULTS);
+
+export function twoPcOptionProblems(options: Record<string, unknown>): string[] {
+  const fractions = ['readFraction', 'coordinatorCrashes'];
+  const problems = sqlOptionProblems('2pc-bank', Object.fromEntries(Object.entries(options).filter(([k]) => !fractions.includes(k))), { ...TWO_PC_DEFAULTS });
+  for (const k of fractions) {
+    const v = options[k];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) problems.push(`${k} must be a number from 0 to 1 (got ${JSON.stringify(v)})`);
+  }
+  return problems;
+}
