@@ -1,5 +1,6 @@
 import type { Checker } from './checker.ts';
 import { statsChecker } from './stats.ts';
+import { wellFormedChecker } from './well-formed.ts';
 
 /** Checkers by name; `faultline check --checker NAME` and the workloads look them up here. */
 const checkers = new Map<string, Checker>();
@@ -17,3 +18,4 @@ export function checkerNames(): string[] {
 }
 
 registerChecker(statsChecker);
+registerChecker(wellFormedChecker);

@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
+import { runCommand } from './commands/run.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
 
 /**
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('faultline')
     .usage('$0 <command> [options]')
     .command(checkCommand(setExit))
+    .command(runCommand(setExit))
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()
@@ -25,7 +27,9 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
+      // Throw, or yargs goes on to run the command's handler despite the bad flags.
       usageError = msg;
+      throw new InputError(msg);
     });
   try {
     await cli.parseAsync();
@@ -35,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     return exitCode;
   } catch (err) {
+    if (usageError !== undefined) {
+      process.stderr.write(`faultline: ${usageError} (see faultline --help)\n`);
+      return EXIT.badInput;
+    }
     return reportError(err);
   }
 }
