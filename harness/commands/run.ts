@@ -99,7 +99,9 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
 }
 
 /** Turns flags into a test spec and its parts, or an InputError naming the flag and the choices. */
-export function resolveRun(args: RunArgs, env: RunEnvironment): { spec: TestSpec; deps: { backend: RunEnvironment['backend']; db: NonNullable<ReturnType<RunEnvironment['getDatabase']>>; workload: NonNullable<ReturnType<typeof getWorkload>>; nemeses: NemesisFactory[] } } {
+export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpec; deps: { backend: RunEnvironment['backend']; db: NonNullable<ReturnType<RunEnvironment['getDatabase']>>; workload: NonNullable<ReturnType<typeof getWorkload>>; nemeses: NemesisFactory[] } } {
+  // A flag given twice: the last one wins, as in most CLIs (yargs would make it an array).
+  const args = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, Array.isArray(v) && k !== 'option' && k !== '_' ? v.at(-1) : v])) as RunArgs;
   const db = env.getDatabase(args.db);
   if (!db) throw new InputError(`unknown database ${JSON.stringify(args.db)}; expected one of ${none(env.databaseNames())}`);
   const workload = getWorkload(args.workload);
