@@ -1,6 +1,6 @@
 import type { Invocation } from '../client.ts';
 import type { Draw, Random } from '../random.ts';
-import { DONE, emit, pending, type GenContext, type GenEvent, type Generator, type Step, type Thread } from './generator.ts';
+import { DONE, emit, genOp, pending, type GenContext, type GenEvent, type Generator, type Step, type Thread } from './generator.ts';
 
 const ordinal = (t: Thread): number => (t === 'nemesis' ? Number.POSITIVE_INFINITY : t);
 
@@ -46,7 +46,7 @@ class FromFn extends Leaf {
     if (thread === undefined) return pending(this);
     const [inv, next] = this.random.draw((d) => this.fn(d, ctx));
     if (inv === undefined) return DONE;
-    return emit({ ...inv, type: 'invoke', thread, time: ctx.time }, new FromFn(this.fn, next, thread));
+    return emit(genOp('invoke', inv, thread, ctx.time), new FromFn(this.fn, next, thread));
   }
 }
 
@@ -73,7 +73,7 @@ class Items extends Leaf {
     if (inv === undefined) return DONE;
     const thread = pickThread(ctx.free, this.last);
     if (thread === undefined) return pending(this);
-    return emit({ ...inv, type: 'invoke', thread, time: ctx.time }, new Items(this.invocations, this.at + 1, thread));
+    return emit(genOp('invoke', inv, thread, ctx.time), new Items(this.invocations, this.at + 1, thread));
   }
 }
 
@@ -93,7 +93,7 @@ class Repeat extends Leaf {
   op(ctx: GenContext): Step {
     const thread = pickThread(ctx.free, this.last);
     if (thread === undefined) return pending(this);
-    return emit({ ...this.invocation, type: 'invoke', thread, time: ctx.time }, new Repeat(this.invocation, thread));
+    return emit(genOp('invoke', this.invocation, thread, ctx.time), new Repeat(this.invocation, thread));
   }
 }
 

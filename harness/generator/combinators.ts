@@ -1,6 +1,7 @@
 import type { Random } from '../random.ts';
 import {
   DONE,
+  atTime,
   earliest,
   emit,
   isClientThread,
@@ -9,7 +10,6 @@ import {
   replaceAt,
   restrict,
   updateAll,
-  withFree,
   type GenContext,
   type GenEvent,
   type GenOp,
@@ -99,7 +99,7 @@ class Stagger implements Generator {
     if (s.kind === 'pending') return pending(new Stagger(this.meanNs, s.gen, this.random, this.nextTime), s.wakeAt);
     const time = Math.max(s.op.time, this.nextTime ?? ctx.time);
     const [gap, random] = this.random.draw((d) => d.float() * 2 * this.meanNs);
-    return emit(time === s.op.time ? s.op : { ...s.op, time }, new Stagger(this.meanNs, s.gen, random, time + gap));
+    return emit(time === s.op.time ? s.op : atTime(s.op, time), new Stagger(this.meanNs, s.gen, random, time + gap));
   }
 
   update(ctx: GenContext, event: GenEvent): Generator {
@@ -125,7 +125,7 @@ class Delay implements Generator {
     if (s.kind === 'done') return s;
     if (s.kind === 'pending') return pending(new Delay(this.ns, s.gen, this.nextTime), s.wakeAt);
     const time = Math.max(s.op.time, this.nextTime ?? ctx.time);
-    return emit(time === s.op.time ? s.op : { ...s.op, time }, new Delay(this.ns, s.gen, time + this.ns));
+    return emit(time === s.op.time ? s.op : atTime(s.op, time), new Delay(this.ns, s.gen, time + this.ns));
   }
 
   update(ctx: GenContext, event: GenEvent): Generator {
@@ -393,7 +393,7 @@ class EachThread implements Generator {
     const t = event.thread;
     if (this.done.has(t) || !ctx.threads.includes(t)) return this;
     const g = this.genFor(t);
-    const u = g.update(withFree({ ...ctx, threads: [t] }, ctx.free.includes(t) ? [t] : []), event);
+    const u = g.update({ time: ctx.time, free: ctx.free.includes(t) ? [t] : [], threads: [t], process: ctx.process }, event);
     if (u === g && this.gens.has(t)) return this;
     const m = new Map(this.gens);
     m.set(t, u);

@@ -1,5 +1,5 @@
 import type { Random } from '../random.ts';
-import { DONE, earliest, emit, pending, type GenContext, type GenEvent, type GenOp, type Generator, type Step, type Thread } from './generator.ts';
+import { DONE, earliest, emit, onKey, pending, type GenContext, type GenEvent, type GenOp, type Generator, type Step, type Thread } from './generator.ts';
 
 export type Key = string | number;
 
@@ -94,7 +94,7 @@ class PerKey implements Generator {
           wakeAt = earliest(wakeAt, s.wakeAt);
           groups[g] = { key: state.key, gen: s.gen };
         } else if (best === undefined || s.op.time < best.op.time) {
-          best = { op: { ...s.op, key: state.key }, group: g, gen: s.gen };
+          best = { op: onKey(s.op, state.key), group: g, gen: s.gen };
         } else {
           anyPending = true;
         }

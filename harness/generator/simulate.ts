@@ -43,8 +43,8 @@ export function simulate(gen: Generator, options: SimulateOptions): Op[] {
   const events: SimEvent[] = [];
   let seq = 0;
   let now = 0;
-  const schedule = (e: Omit<SimEvent, 'seq'>) => {
-    events.push({ ...e, seq: seq++ });
+  const schedule = (time: number, thread: Thread, completion?: WorkerCompletion) => {
+    events.push({ time, seq: seq++, thread, completion });
   };
 
   for (;;) {
@@ -53,11 +53,11 @@ export function simulate(gen: Generator, options: SimulateOptions): Op[] {
     if (action.kind === 'invoke') {
       const [[dt, c], next] = random.draw((d) => [latency(action.op, d), complete(action.op, d)] as const);
       random = next;
-      schedule({ time: now + Math.max(0, dt), thread: action.thread, completion: c });
+      schedule(now + Math.max(0, dt), action.thread, c);
       continue;
     }
     if (action.kind === 'sleep') {
-      schedule({ time: action.until, thread: action.thread });
+      schedule(action.until, action.thread);
       continue;
     }
     if (action.kind === 'log') {
