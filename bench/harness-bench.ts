@@ -89,13 +89,13 @@ async function bareLoop(cluster: Cluster): Promise<number> {
   return done / elapsed;
 }
 
-async function throughHarness(cluster: Cluster, dir: string, round: number): Promise<number> {
-  const workers = Array.from({ length: concurrency }, (_, t) => new ClientWorker(cluster.nodes[t % cluster.nodes.length]!.name, () => new EtcdRegisterClient(), (c, node) => c.open(cluster, spec, node), 'etcd client'));
-  const writer = new HistoryWriter(join(dir, `history-${round}.jsonl`));
+/** Runs the register workload through the scheduler for `ns`, recording the history; ops/s and µs per op. */
+async function harnessRun(workers: ClientWorker[], ns: number, file: string, seed: number): Promise<{ opsPerSec: number; usPerOp: number }> {
+  const writer = new HistoryWriter(file);
   let done = 0;
   const t0 = performance.now();
   await interpret({
-    generator: timeLimit(seconds * 1e9, casRegister.generator(spec, Random.fromSeed(round).fork('workload'))),
+    generator: timeLimit(ns, casRegister.generator(spec, Random.fromSeed(seed).fork('workload'))),
     concurrency,
     clients: workers,
     record: (op) => {
@@ -107,29 +107,19 @@ async function throughHarness(cluster: Cluster, dir: string, round: number): Pro
   const elapsed = (performance.now() - t0) / 1000;
   writer.close();
   await Promise.all(workers.map((w) => w.close()));
-  return done / elapsed;
+  return { opsPerSec: done / elapsed, usPerOp: (elapsed * 1e6) / done };
+}
+
+async function throughHarness(cluster: Cluster, dir: string, round: number): Promise<number> {
+  const workers = Array.from({ length: concurrency }, (_, t) => new ClientWorker(cluster.nodes[t % cluster.nodes.length]!.name, () => new EtcdRegisterClient(), (c, node) => c.open(cluster, spec, node), 'etcd client'));
+  return (await harnessRun(workers, seconds * 1e9, join(dir, `history-${round}.jsonl`), round)).opsPerSec;
 }
 
 /** The scheduler's own ceiling: the same pipeline with a client that answers at once. */
-async function ceiling(dir: string): Promise<{ opsPerSec: number; usPerOp: number }> {
+function ceiling(dir: string): Promise<{ opsPerSec: number; usPerOp: number }> {
   const instant = { open: async () => undefined, invoke: async (op: { value: unknown }) => ({ type: 'ok' as const, value: op.value }), close: async () => undefined };
   const workers = Array.from({ length: concurrency }, (_, t) => new ClientWorker(`n${(t % nodes) + 1}`, () => instant, async () => undefined, 'instant client'));
-  const writer = new HistoryWriter(join(dir, 'ceiling.jsonl'));
-  let done = 0;
-  const t0 = performance.now();
-  await interpret({
-    generator: timeLimit(3e9, casRegister.generator(spec, Random.fromSeed(9))),
-    concurrency,
-    clients: workers,
-    record: (op) => {
-      writer.append(op);
-      if (op.type !== 'invoke') done++;
-    },
-    log: silentLogger,
-  });
-  const elapsed = (performance.now() - t0) / 1000;
-  writer.close();
-  return { opsPerSec: done / elapsed, usPerOp: (elapsed * 1e6) / done };
+  return harnessRun(workers, 3e9, join(dir, 'ceiling.jsonl'), 9);
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -4,4 +4,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../harness/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Exit when the work is done even if something still holds the event loop (a build or an
+// install abandoned by Ctrl-C); unref'd, so a clean exit is not delayed.
+setTimeout(() => process.exit(code), 2_000).unref();

@@ -1,16 +1,9 @@
+import { Registry } from '../harness/registry.ts';
 import type { NemesisFactory } from './nemesis.ts';
 
 /** Fault classes by name; `faultline run --nemesis NAME,…` looks them up here. */
-const factories = new Map<string, NemesisFactory>();
+const factories = new Registry<NemesisFactory>();
 
-export function registerNemesis(factory: NemesisFactory): void {
-  factories.set(factory.name, factory);
-}
-
-export function getNemesis(name: string): NemesisFactory | undefined {
-  return factories.get(name);
-}
-
-export function nemesisNames(): string[] {
-  return [...factories.keys()].sort();
-}
+export const registerNemesis = (factory: NemesisFactory): void => factories.register(factory);
+export const getNemesis = (name: string): NemesisFactory | undefined => factories.get(name);
+export const nemesisNames = (): string[] => factories.names();

@@ -1,19 +1,12 @@
+import { Registry } from '../harness/registry.ts';
 import { casRegister } from './register/register.ts';
 import type { Workload } from './workload.ts';
 
 /** Workloads by name; `faultline run --workload NAME` looks them up here. */
-const workloads = new Map<string, Workload>();
+const workloads = new Registry<Workload>();
 
-export function registerWorkload(workload: Workload): void {
-  workloads.set(workload.name, workload);
-}
-
-export function getWorkload(name: string): Workload | undefined {
-  return workloads.get(name);
-}
-
-export function workloadNames(): string[] {
-  return [...workloads.keys()].sort();
-}
+export const registerWorkload = (workload: Workload): void => workloads.register(workload);
+export const getWorkload = (name: string): Workload | undefined => workloads.get(name);
+export const workloadNames = (): string[] => workloads.names();
 
 registerWorkload(casRegister);
