@@ -66,7 +66,9 @@ class TimeLimit implements Generator {
     // Wake at the deadline so the scheduler learns this phase is over even with nothing in flight.
     if (s.kind === 'pending') return pending(new TimeLimit(this.ns, s.gen, deadline), earliest(s.wakeAt, deadline));
     if (s.op.time >= deadline) return DONE;
-    return emit(s.op, new TimeLimit(this.ns, s.gen, deadline));
+    // A sleep begun inside the limit ends with it, or a nemesis pause would hold the next phase.
+    const op = s.op.type === 'sleep' && s.op.time + (s.op.value as number) > deadline ? { type: s.op.type, f: s.op.f, value: deadline - s.op.time, key: s.op.key, thread: s.op.thread, time: s.op.time } : s.op;
+    return emit(op, new TimeLimit(this.ns, s.gen, deadline));
   }
 
   update(ctx: GenContext, event: GenEvent): Generator {

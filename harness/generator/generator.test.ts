@@ -133,6 +133,13 @@ describe('generators under the simulator', () => {
     expect(validateHistory(h)).toEqual([]);
   });
 
+  it('a sleep inside a time limit ends with it, so the next phase is not held up', () => {
+    const gen = phases(timeLimit(5 * S, nemesis(concat(sleep(60 * S), once({ f: 'never', value: null })))), nemesis(once({ f: 'heal', value: null })));
+    const h = simulate(gen, { concurrency: 1, nemesis: true });
+    expect(h.map((o) => o.f)).toEqual(['heal', 'heal']);
+    expect(h[0]!.time).toBe(5 * S);
+  });
+
   it('a thread whose op ended info continues as process + concurrency', () => {
     const h = simulate(limit(6, repeat({ f: 'write', value: 1 })), {
       concurrency: 2,
