@@ -57,6 +57,8 @@ export interface RunResult extends ComposedResult {
   seed: number;
   /** The run's folder. */
   dir: string;
+  /** The label on every container and network the run created (for `faultline clean` and audits). */
+  runId: string;
   startedAt: string;
   durationMs: number;
   ops: OpCounts;
@@ -108,6 +110,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
   const signal = deps.signal ?? new AbortController().signal;
   const cleanup = new Cleanup(log);
   const random = Random.fromSeed(spec.seed);
+  const runId = `${spec.name}-${dir.path.split('/').slice(-1)[0]!.replace(/[^0-9-]/g, '')}-${process.pid}`;
   log.info(`${spec.name}: seed ${spec.seed}, ${spec.nodes} nodes, concurrency ${spec.concurrency}, rate ${spec.rate || 'unlimited'}/s, ${spec.timeLimit} s${spec.nemesis.length ? `, nemesis ${spec.nemesis.join(',')} every ${spec.nemesisInterval} s` : ''}`);
   log.info(`run folder: ${dir.path}`);
 
@@ -118,7 +121,6 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     observer.onPhase?.('prepare');
     await abortable(deps.backend.prepare(deps.db, log), signal);
     observer.onPhase?.('cluster');
-    const runId = `faultline-${dir.path.split('/').slice(-1)[0]!.replace(/[^0-9]/g, '')}-${process.pid}`;
     const cluster = await abortable(deps.backend.createCluster({ runId, nodes: spec.nodes, db: deps.db }, log), signal);
     cleanup.add('remove the cluster', () => cluster.teardown());
     cleanup.add(`tear down ${deps.db.name}`, () => deps.db.teardown(cluster, spec));
@@ -196,6 +198,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     workload: spec.workload,
     seed: spec.seed,
     dir: dir.path,
+    runId,
     startedAt: started.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     ops: countOps(ops),
