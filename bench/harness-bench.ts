@@ -51,7 +51,7 @@ function existingCluster(ips: string[]): Cluster {
   };
   return {
     runId: 'existing', nodes: ips.map((ip, i) => ({ name: `n${i + 1}`, ip })),
-    exec: no, netExec: no, signal: no, pause: no, unpause: no, writeFile: no, readFile: no, copyOut: no, teardown: async () => undefined,
+    exec: no, netExec: no, signal: no, countProcesses: no, pause: no, unpause: no, writeFile: no, readFile: no, copyOut: no, teardown: async () => undefined,
   };
 }
 

@@ -3,6 +3,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Ctrl-C, SIGTERM and crashes tear down whatever the command registered (harness/shutdown.ts).
+const { installShutdownHandlers } = await import('../harness/shutdown.ts');
+installShutdownHandlers();
 const { main } = await import('../harness/cli.ts');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

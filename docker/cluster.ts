@@ -39,14 +39,23 @@ export interface Cluster {
    * never need tools or capabilities in the image and never touch the host's own rules.
    */
   netExec(node: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Sends a signal to every process in the node matching `pattern` (a pgrep -f pattern). */
+  /**
+   * Sends a signal to every process in the node whose full command line matches `pattern` (a
+   * regular expression, as `pgrep -f` takes; the node's init is never matched). Returns how many
+   * processes were signalled.
+   */
   signal(node: string, pattern: string, signal: Signal): Promise<number>;
+  /** How many processes in the node match `pattern` (as for `signal`), without signalling them. */
+  countProcesses(node: string, pattern: string): Promise<number>;
   /** Freezes / thaws every process of the node (cgroup freezer). */
   pause(node: string): Promise<void>;
   unpause(node: string): Promise<void>;
   writeFile(node: string, path: string, content: string | Buffer): Promise<void>;
   readFile(node: string, path: string): Promise<Buffer>;
-  /** Copies a file or folder out of the node into `destDir` on the controller. */
+  /**
+   * Copies a file or folder out of the node into `destDir` on the controller (created if
+   * missing): `/var/log/etcd/etcd.log` lands at `destDir/etcd.log`.
+   */
   copyOut(node: string, path: string, destDir: string): Promise<void>;
   /** Removes everything the run created. Idempotent; safe to call from signal handlers. */
   teardown(): Promise<void>;

@@ -1,6 +1,8 @@
 import chalk from 'chalk';
 import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
+import { cleanCommand } from './commands/clean.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { runCommand } from './commands/run.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
 import type { RunEnvironment } from './run/environment.ts';
@@ -23,8 +25,10 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
   const cli = yargs(argv)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
-    .command(checkCommand(setExit))
     .command(runCommand(setExit, options.environment))
+    .command(checkCommand(setExit))
+    .command(cleanCommand(setExit))
+    .command(doctorCommand(setExit))
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()
@@ -33,16 +37,12 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      // Throw, or yargs goes on to run the command's handler despite the bad flags.
       usageError = msg;
+      // Throwing stops yargs before the command's handler runs with the bad arguments.
       throw new InputError(msg);
     });
   try {
     await cli.parseAsync();
-    if (usageError !== undefined) {
-      process.stderr.write(`faultline: ${usageError} (see faultline --help)\n`);
-      return EXIT.badInput;
-    }
     return exitCode;
   } catch (err) {
     if (usageError !== undefined) {

@@ -3,10 +3,12 @@ import type { Argv, CommandModule } from 'yargs';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
+import { databaseNames } from '../../docker/databases.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
 import { checkSeed, randomSeed } from '../random.ts';
 import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
+import { interceptSignals } from '../shutdown.ts';
 import { ProgressPrinter } from '../run/progress.ts';
 import { defaultTestName } from '../run/replay.ts';
 import { runTest, type RunResult } from '../run/run-test.ts';
@@ -38,7 +40,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
     describe: 'run a test: start a cluster, drive the workload (and faults), check the history',
     builder: (y: Argv) =>
       y
-        .option('db', { type: 'string', default: 'etcd', describe: 'database under test' })
+        .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
         .option('nodes', { type: 'number', default: 5, describe: 'database nodes (containers n1…nN)' })
         .option('concurrency', { type: 'number', default: 10, describe: 'client workers' })
@@ -60,19 +62,12 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       print(`faultline run: ${spec.name} on ${spec.nodes} ${spec.db} nodes, seed ${spec.seed}`);
 
       const controller = new AbortController();
-      let signals = 0;
-      const onSignal = (sig: NodeJS.Signals) => {
-        signals++;
-        if (signals === 1) {
-          print(`${sig}: stopping the workload, healing faults and removing the cluster (send it again to force)`);
-          controller.abort();
-        } else {
-          process.stderr.write(`faultline: forced exit; containers may remain: run \`faultline clean\`\n`);
-          process.exit(EXIT.crash);
-        }
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      // The first Ctrl-C stops the run gracefully (heal, copy logs, tear down, check the prefix);
+      // a second one runs the shutdown hooks and exits (harness/shutdown.ts).
+      const release = interceptSignals((sig) => {
+        print(`${sig}: stopping the workload, healing faults and removing the cluster (again to force)`);
+        controller.abort();
+      });
       let outcome;
       try {
         outcome = await runTest(spec, {
@@ -83,8 +78,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
           observer: new ProgressPrinter(print, spec.timeLimit),
         });
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        release();
       }
       printSummary(outcome.result, print);
       if (args.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
@@ -128,7 +122,9 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
     return f;
   });
   const options = parseOptions(args.option);
-  const problems = workload.checkOptions?.(options) ?? [];
+  // Options named after the database (`etcdStartTimeoutMs`) are the database's; the rest the workload's.
+  const workloadOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !k.startsWith(db.name)));
+  const problems = workload.checkOptions?.(workloadOptions) ?? [];
   if (problems.length > 0) throw new InputError(`--option: ${problems.join('; ')}`);
   const seed = args.seed === undefined ? randomSeed() : parseSeed(args.seed);
   const name = args.name ?? defaultTestName({ db: db.name, workload: workload.name });

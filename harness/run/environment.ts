@@ -1,4 +1,5 @@
-import { EnvironmentError } from '../errors.ts';
+import { dockerBackend } from '../../docker/docker-backend.ts';
+import { databaseNames, getDatabase } from '../../docker/databases.ts';
 import type { FullDatabase } from '../db.ts';
 import type { Backend } from './backend.ts';
 
@@ -9,19 +10,7 @@ export interface RunEnvironment {
   databaseNames(): string[];
 }
 
-/** Placeholder until the Docker backend lands: no databases. */
+/** Local Docker and the databases under docker/. */
 export async function defaultEnvironment(): Promise<RunEnvironment> {
-  return {
-    backend: {
-      name: 'none',
-      prepare: async () => {
-        throw new EnvironmentError('no backend in this build');
-      },
-      createCluster: async () => {
-        throw new EnvironmentError('no backend in this build');
-      },
-    },
-    getDatabase: () => undefined,
-    databaseNames: () => [],
-  };
+  return { backend: dockerBackend, getDatabase, databaseNames };
 }

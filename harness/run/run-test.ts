@@ -13,6 +13,7 @@ import { HistoryWriter } from '../history/writer.ts';
 import { Random } from '../random.ts';
 import { interpret } from '../scheduler/interpreter.ts';
 import { ClientWorker, NemesisWorker, errorText } from '../scheduler/workers.ts';
+import { onShutdown } from '../shutdown.ts';
 import { createRunDir, type RunDir } from '../store/store.ts';
 import type { TestSpec } from '../test-spec.ts';
 import type { Backend } from './backend.ts';
@@ -105,6 +106,8 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
   writeJson(dir.file('test.json'), spec);
   const log = new FileLogger(dir.file('faultline.log'), deps.print);
   const history = new HistoryWriter(dir.file('history.jsonl'));
+  // A crash or a forced exit still gets the buffered ops onto disk.
+  const unhook = onShutdown(`flush ${dir.file('history.jsonl')}`, () => history.flush());
   const observer = deps.observer ?? {};
   observer.onStart?.({ dir: dir.path, spec });
   const signal = deps.signal ?? new AbortController().signal;
@@ -181,6 +184,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     observer.onPhase?.('teardown');
     const problems = await cleanup.run();
     history.close();
+    unhook();
     if (problems.length > 0 && failure === undefined) failure = new Error(`cleanup failed: ${problems.join('; ')}`);
   }
 

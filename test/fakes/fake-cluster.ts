@@ -37,6 +37,10 @@ export class FakeCluster implements Cluster {
     await this.call(`signal ${node} ${pattern} ${signal}`);
     return 1;
   }
+  async countProcesses(node: string, pattern: string) {
+    await this.call(`countProcesses ${node} ${pattern}`);
+    return 0;
+  }
   async pause(node: string) {
     await this.call(`pause ${node}`);
   }

@@ -1,0 +1,393 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { PassThrough, type Duplex } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import type Docker from 'dockerode';
+import { execa } from 'execa';
+import tarFs from 'tar-fs';
+import tarStream from 'tar-stream';
+import { EnvironmentError, InputError } from '../harness/errors.ts';
+import { onShutdown } from '../harness/shutdown.ts';
+import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from './cluster.ts';
+import { processesInNamespace } from './container-processes.ts';
+import { dockerClient, ensureEngine, stderrLog } from './engine.ts';
+import { ensureImage, type ImageRef } from './images.ts';
+import { controllerLabels, LABEL } from './labels.ts';
+import { reapRuns, removeContainer, removeNetwork } from './reaper.ts';
+import { freeSubnets, gatewayAddress, hostRoutes, MAX_NODES, nodeAddress } from './subnet.ts';
+
+export interface DockerClusterOptions {
+  /** Image folder under docker/ (a Database's `image`). */
+  image: string;
+  /** Number of nodes, n1…nN. */
+  nodes: number;
+  /** Defaults to a fresh `<base36 time>-<hex>`; letters, digits, `.`, `_`, `-`. */
+  runId?: string;
+  log?: (line: string) => void;
+  docker?: Docker;
+  /** Remove leftovers of runs whose controller died before creating this one (default true). */
+  reap?: boolean;
+  /** How long a node may take to accept its first exec. */
+  readyTimeoutMs?: number;
+}
+
+/** Exec calls without a timeout of their own give up after this long rather than hang a run. */
+const DEFAULT_EXEC_TIMEOUT_MS = 120_000;
+
+interface NodeHandle {
+  id: string;
+  /** The container's init as the host sees it: the anchor for nsenter and /proc lookups. */
+  initPid: number;
+}
+
+/**
+ * The run's Docker objects. It exists before any of them, so a failure half-way through
+ * creating the cluster (or a signal) still removes whatever was made.
+ */
+class RunResources {
+  networkId?: string;
+  readonly containers = new Set<string>();
+  private done?: Promise<void>;
+  private closed = false;
+  private readonly unregister: () => void;
+
+  constructor(
+    readonly docker: Docker,
+    readonly runId: string,
+  ) {
+    this.unregister = onShutdown(`tear down cluster ${runId}`, () => this.teardown());
+  }
+
+  /** Records a container; one created after teardown began (a signal mid-create) is removed at once. */
+  async track(id: string): Promise<void> {
+    this.containers.add(id);
+    if (this.closed) {
+      await removeContainer(this.docker, id);
+      throw new Error(`run ${this.runId} was torn down while it was being created`);
+    }
+  }
+
+  teardown(): Promise<void> {
+    this.closed = true;
+    this.done ??= (async () => {
+      await Promise.all([...this.containers].map((id) => removeContainer(this.docker, id)));
+      if (this.networkId) await removeNetwork(this.docker, this.networkId);
+      this.unregister();
+    })();
+    // A failed attempt (engine gone for a moment) may be retried.
+    this.done.catch(() => (this.done = undefined));
+    return this.done;
+  }
+}
+
+/**
+ * A run's nodes as Docker containers on a network of their own (Cluster's first backend).
+ * Every container and network carries the run label and the controller's pid and host.
+ */
+export class DockerCluster implements Cluster {
+  readonly nodes: readonly NodeInfo[];
+
+  private constructor(
+    private readonly resources: RunResources,
+    readonly network: { id: string; name: string; subnet: string },
+    readonly image: ImageRef,
+    nodes: NodeInfo[],
+    private readonly handles: Map<string, NodeHandle>,
+  ) {
+    this.nodes = nodes;
+  }
+
+  get runId(): string {
+    return this.resources.runId;
+  }
+
+  /**
+   * Ensures the engine and the image, reaps leftovers of dead runs, then creates the network and
+   * the nodes. Any failure removes what was already created before the error is rethrown.
+   */
+  static async create(options: DockerClusterOptions): Promise<DockerCluster> {
+    const log = options.log ?? stderrLog;
+    if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > MAX_NODES) {
+      throw new InputError(`--nodes must be an integer from 1 to ${MAX_NODES}, got ${options.nodes}`);
+    }
+    const runId = options.runId ?? `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(runId)) throw new InputError(`run id ${JSON.stringify(runId)} may only hold letters, digits, '.', '_' and '-'`);
+    await ensureEngine({ log });
+    const docker = options.docker ?? dockerClient();
+    const image = await ensureImage(options.image, { docker, log });
+    if (options.reap !== false) await reapRuns(docker, { log });
+    const resources = new RunResources(docker, runId);
+    try {
+      const network = await createNetwork(docker, runId);
+      resources.networkId = network.id;
+      const nodes = Array.from({ length: options.nodes }, (_, i) => ({ name: `n${i + 1}`, ip: nodeAddress(network.subnet, i + 1) }));
+      const handles = new Map<string, NodeHandle>();
+      await Promise.all(
+        nodes.map(async (node) => {
+          handles.set(node.name, await startNode(docker, resources, network.name, image.tag, node, nodes, options.readyTimeoutMs ?? 30_000));
+        }),
+      );
+      return new DockerCluster(resources, network, image, nodes, handles);
+    } catch (err) {
+      await resources.teardown().catch((cleanupErr: Error) => log(`cleanup after a failed start also failed: ${cleanupErr.message}`));
+      throw err;
+    }
+  }
+
+  async exec(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.container(node);
+    const exec = await container.exec({
+      Cmd: argv,
+      AttachStdin: options.stdin !== undefined,
+      AttachStdout: !options.detach,
+      AttachStderr: !options.detach,
+      Env: options.env && Object.entries(options.env).map(([k, v]) => `${k}=${v}`),
+      User: options.user,
+      Tty: false,
+    });
+    if (options.detach) {
+      await exec.start({ Detach: true });
+      return { exitCode: 0, stdout: '', stderr: '' };
+    }
+    const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined })) as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out = buffer(stdout);
+    const err = buffer(stderr);
+    this.resources.docker.modem.demuxStream(stream, stdout, stderr);
+    if (options.stdin !== undefined) stream.end(options.stdin);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = new Promise<'done'>((resolve, reject) => {
+      stream.on('end', () => resolve('done'));
+      stream.on('close', () => resolve('done'));
+      stream.on('error', reject);
+    });
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([finished, timedOut]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') {
+      stream.destroy();
+      const pid = (await exec.inspect().catch(() => undefined))?.Pid;
+      if (pid) killQuietly(pid, 'SIGKILL');
+      throw new Error(`exec on ${node} timed out after ${timeoutMs} ms: ${argv.join(' ')}`);
+    }
+    stdout.end();
+    stderr.end();
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, stdout: (await out).toString(), stderr: (await err).toString() };
+  }
+
+  async netExec(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const { initPid } = this.handle(node);
+    const nsenter = ['-t', String(initPid), '-n', '--', ...argv];
+    if (options.detach) {
+      execa('nsenter', nsenter, { detached: true, stdio: 'ignore', env: options.env, reject: false }).unref();
+      return { exitCode: 0, stdout: '', stderr: '' };
+    }
+    const timeout = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const r = await execa('nsenter', nsenter, { reject: false, timeout, input: options.stdin, env: options.env });
+    if (r.timedOut) throw new Error(`netExec on ${node} timed out after ${timeout} ms: ${argv.join(' ')}`);
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  }
+
+  async signal(node: string, pattern: string, signal: Signal): Promise<number> {
+    let count = 0;
+    for (const p of this.matching(node, pattern)) if (killQuietly(p.pid, `SIG${signal}`)) count++;
+    return count;
+  }
+
+  async countProcesses(node: string, pattern: string): Promise<number> {
+    return this.matching(node, pattern).length;
+  }
+
+  async pause(node: string): Promise<void> {
+    await this.container(node)
+      .pause()
+      .catch((err: Error) => {
+        if (!/already paused/i.test(err.message)) throw err;
+      });
+  }
+
+  async unpause(node: string): Promise<void> {
+    await this.container(node)
+      .unpause()
+      .catch((err: Error) => {
+        if (!/not paused/i.test(err.message)) throw err;
+      });
+  }
+
+  async writeFile(node: string, path: string, content: string | Buffer): Promise<void> {
+    if (!path.startsWith('/')) throw new Error(`writeFile needs an absolute path, got ${path}`);
+    const data = typeof content === 'string' ? Buffer.from(content) : content;
+    const pack = tarStream.pack();
+    pack.entry({ name: path.slice(1), mode: 0o644, size: data.length }, data);
+    pack.finalize();
+    await this.container(node).putArchive(await buffer(pack), { path: '/' });
+  }
+
+  async readFile(node: string, path: string): Promise<Buffer> {
+    const archive = await this.archive(node, path);
+    const extract = tarStream.extract();
+    let content: Buffer | undefined;
+    extract.on('entry', (header, stream, next) => {
+      if (content === undefined && header.type === 'file') {
+        void buffer(stream).then((b) => {
+          content = b;
+          next();
+        }, next);
+      } else {
+        stream.resume();
+        stream.on('end', next);
+      }
+    });
+    await pipeline(archive, extract);
+    if (content === undefined) throw new Error(`${path} on ${node} is not a regular file`);
+    return content;
+  }
+
+  async copyOut(node: string, path: string, destDir: string): Promise<void> {
+    const archive = await this.archive(node, path);
+    mkdirSync(destDir, { recursive: true });
+    // Files land owned by the controller and readable, whatever their owner was in the node.
+    await pipeline(archive, tarFs.extract(destDir, { chown: false, readable: true, writable: true } as tarFs.ExtractOptions));
+  }
+
+  teardown(): Promise<void> {
+    return this.resources.teardown();
+  }
+
+  /** The Docker container id of `node` (for tests and diagnostics). */
+  containerId(node: string): string {
+    return this.handle(node).id;
+  }
+
+  private async archive(node: string, path: string): Promise<NodeJS.ReadableStream> {
+    try {
+      return await this.container(node).getArchive({ path });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) throw new Error(`no ${path} on ${node}`);
+      throw err;
+    }
+  }
+
+  private matching(node: string, pattern: string) {
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern);
+    } catch {
+      throw new Error(`process pattern ${JSON.stringify(pattern)} is not a regular expression`);
+    }
+    return processesInNamespace(this.handle(node).initPid).filter((p) => re.test(p.cmdline));
+  }
+
+  private handle(node: string): NodeHandle {
+    const h = this.handles.get(node);
+    if (!h) throw new Error(`no node ${JSON.stringify(node)} in run ${this.runId} (nodes: ${[...this.handles.keys()].join(', ')})`);
+    return h;
+  }
+
+  private container(node: string): Docker.Container {
+    return this.resources.docker.getContainer(this.handle(node).id);
+  }
+}
+
+/** A bridge network of the run's own on a /24 nobody uses; `internal`: no route off the host. */
+async function createNetwork(docker: Docker, runId: string): Promise<{ id: string; name: string; subnet: string }> {
+  const name = `faultline-${runId}`;
+  const existing = await docker.listNetworks();
+  const used = [...existing.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')), ...hostRoutes()];
+  // A random first pick keeps concurrent runs apart; a lost race is retried on the next subnet.
+  const candidates = freeSubnets(used, randomInt(256)).slice(0, 16);
+  if (candidates.length === 0) throw new EnvironmentError('no free /24 left in 10.213.0.0/16 for a run network; run faultline clean');
+  let lastError: unknown;
+  for (const subnet of candidates) {
+    try {
+      const network = await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Internal: true,
+        CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gatewayAddress(subnet) }] },
+        Labels: controllerLabels(runId),
+      });
+      return { id: network.id, name, subnet };
+    } catch (err) {
+      lastError = err;
+      if (!/overlap/i.test((err as Error).message)) throw err;
+    }
+  }
+  throw new EnvironmentError(`could not create network ${name}: ${(lastError as Error).message}`);
+}
+
+async function startNode(
+  docker: Docker,
+  resources: RunResources,
+  networkName: string,
+  imageTag: string,
+  node: NodeInfo,
+  all: NodeInfo[],
+  readyTimeoutMs: number,
+): Promise<NodeHandle> {
+  const container = await docker.createContainer({
+    name: `faultline-${resources.runId}-${node.name}`,
+    Hostname: node.name,
+    Image: imageTag,
+    // docker-init (tini) as pid 1 reaps orphans; `sleep` keeps the node up while the database
+    // process, started by exec, is killed and restarted.
+    Entrypoint: ['sleep'],
+    Cmd: ['infinity'],
+    Labels: { ...controllerLabels(resources.runId), [LABEL.node]: node.name },
+    HostConfig: {
+      Init: true,
+      NetworkMode: networkName,
+      ExtraHosts: all.map((n) => `${n.name}:${n.ip}`),
+    },
+    NetworkingConfig: { EndpointsConfig: { [networkName]: { IPAMConfig: { IPv4Address: node.ip }, Aliases: [node.name] } } },
+  });
+  await resources.track(container.id);
+  try {
+    await container.start();
+    const deadline = Date.now() + readyTimeoutMs;
+    for (;;) {
+      const state = (await container.inspect()).State;
+      if (state.Running && state.Pid > 0) {
+        const probe = await probeExec(docker, container.id).catch((e: Error) => e.message);
+        if (probe === true) return { id: container.id, initPid: state.Pid };
+        if (Date.now() > deadline) throw new EnvironmentError(`node ${node.name} not ready after ${readyTimeoutMs} ms: exec failed (${probe})`);
+      } else if (!state.Running && state.Status !== 'created') {
+        throw new EnvironmentError(`node ${node.name} stopped right after starting (status ${state.Status}, exit ${state.ExitCode}${state.Error ? `: ${state.Error}` : ''})`);
+      } else if (Date.now() > deadline) {
+        throw new EnvironmentError(`node ${node.name} not running after ${readyTimeoutMs} ms (status ${state.Status})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (err) {
+    // A node that fails its readiness wait is removed before the error goes up (STYLE.md #11).
+    await removeContainer(docker, container.id).catch(() => {});
+    resources.containers.delete(container.id);
+    throw err;
+  }
+}
+
+async function probeExec(docker: Docker, id: string): Promise<true | string> {
+  const exec = await docker.getContainer(id).exec({ Cmd: ['true'], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  await new Promise((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.resume();
+  });
+  const info = await exec.inspect();
+  return info.ExitCode === 0 ? true : `exit ${info.ExitCode}`;
+}
+
+/** kill(2) from the host; a process that already exited is not an error. */
+function killQuietly(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
