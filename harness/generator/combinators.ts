@@ -79,8 +79,10 @@ class TimeLimit implements Generator {
 
 /**
  * Spaces ops by random intervals uniform in [0, 2·meanNs], over the generator as a whole (so
- * `stagger(1e9 / rate, clients)` gives a total rate, whatever the concurrency). Like Jepsen's
- * stagger, time lost while every worker was busy is not made up later with a burst.
+ * `stagger(1e9 / rate, clients)` gives a total rate, whatever the concurrency). When asked late —
+ * a timer that fired late, a worker that freed up just after the op was due — the schedule keeps
+ * its own clock, so small delays do not add up into a lower rate; but time lost beyond a slack of
+ * max(4·meanNs, 20 ms) (every worker busy) is not made up later with a burst.
  */
 export function stagger(meanNs: number, gen: Generator, random: Random): Generator {
   if (!(meanNs >= 0)) throw new RangeError(`stagger interval must be >= 0, got ${meanNs}`);
@@ -99,7 +101,9 @@ class Stagger implements Generator {
     const s = this.gen.op(ctx);
     if (s.kind === 'done') return s;
     if (s.kind === 'pending') return pending(new Stagger(this.meanNs, s.gen, this.random, this.nextTime), s.wakeAt);
-    const time = Math.max(s.op.time, this.nextTime ?? ctx.time);
+    const due = this.nextTime ?? ctx.time;
+    const slack = Math.max(4 * this.meanNs, 20e6);
+    const time = due >= s.op.time || s.op.time - due <= slack ? due : s.op.time;
     const [gap, random] = this.random.draw((d) => d.float() * 2 * this.meanNs);
     return emit(time === s.op.time ? s.op : atTime(s.op, time), new Stagger(this.meanNs, s.gen, random, time + gap));
   }

@@ -212,7 +212,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     replay: replayCommand(spec, deps.storeRoot),
   };
   writeJson(dir.file('results.json'), result);
-  log.info(`verdict: ${valid} (${result.ops.ok} ok, ${result.ops.fail} fail, ${result.ops.info} info) in ${(result.durationMs / 1000).toFixed(1)} s`);
+  log.info(`verdict: ${valid === true ? 'valid' : valid === false ? 'INVALID' : 'unknown'} (${result.ops.ok} ok, ${result.ops.fail} fail, ${result.ops.info} info) in ${(result.durationMs / 1000).toFixed(1)} s`);
   return failure === undefined ? { result } : { result, error: failure };
 }
 

@@ -77,13 +77,17 @@ export class Driver {
     return { time: now, free, threads: this.threads, process: this.processOf };
   }
 
-  next(now: number): Action {
+  /**
+   * The next thing to do at `now`. An op due within `earlyNs` is started now (a timer cannot wake
+   * a caller more precisely than that); its recorded time is still `now`.
+   */
+  next(now: number, earlyNs = 0): Action {
     if (this.exhausted) return this.busy.size > 0 ? { kind: 'wait' } : { kind: 'done' };
     const ctx = this.context(now);
     const s = this.gen.op(ctx);
     if (s.kind === 'done') {
       this.exhausted = true;
-      return this.next(now);
+      return this.next(now, earlyNs);
     }
     if (s.kind === 'pending') {
       this.gen = s.gen;
@@ -91,7 +95,7 @@ export class Driver {
     }
     const op = s.op;
     // Not yet: the generator is asked again then (or sooner, after an event), so its state stays.
-    if (op.time > now) return { kind: 'wait', until: op.time };
+    if (op.time > now + earlyNs) return { kind: 'wait', until: op.time };
     this.checkOp(op);
     this.gen = s.gen;
     if (op.type === 'log') return { kind: 'log', message: String(op.value) };

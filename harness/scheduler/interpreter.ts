@@ -118,7 +118,7 @@ export async function interpret(options: InterpreterOptions): Promise<Interprete
     if (completed.length > 0 || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       wake = resolve;
-      if (until !== undefined) timer = setTimeout(notify, Math.max(0, Math.ceil((until - clock()) / 1e6)));
+      if (until !== undefined) timer = setTimeout(notify, Math.max(0, Math.floor((until - clock()) / 1e6)));
     });
   };
 
@@ -160,7 +160,7 @@ export async function interpret(options: InterpreterOptions): Promise<Interprete
         log.info(`interrupted: waiting up to ${drainNs / 1e6} ms for ${driver.inFlight} op(s) in flight`);
         break;
       }
-      const action = driver.next(now);
+      const action = driver.next(now, 1e6);
       switch (action.kind) {
         case 'invoke':
           start(action.thread, action.op);
