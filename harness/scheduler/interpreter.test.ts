@@ -148,19 +148,34 @@ describe('interpret', () => {
     expect(done[0]!.error).toBe('client could not be opened on n1: Error: connection refused');
   });
 
-  it('stops promptly when aborted, recording ops still in flight as info', async () => {
-    const { workers: w } = memory(3, { latencyMs: () => (Math.random() < 0.1 ? 60_000 : 2) });
+  it('when aborted, lets in-flight ops finish (within the drain time) and starts no more', async () => {
+    const { workers: w } = memory(3, { latencyMs: () => 100 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
+    setTimeout(() => controller.abort(), 250);
     const t0 = performance.now();
-    const result = await run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 200 });
-    expect(performance.now() - t0).toBeLessThan(800);
+    const result = await run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 2_000 });
+    const ms = performance.now() - t0;
+    expect(ms).toBeGreaterThanOrEqual(290);
+    expect(ms).toBeLessThan(600);
     expect(result.interrupted).toBe(true);
+    expect(validateHistory(result.history)).toEqual([]);
+    expect(result.history.filter((o) => o.type === 'ok')).toHaveLength(invokes(result.history).length);
+    expect(invokes(result.history)).toHaveLength(9);
+  });
+
+  it('when aborted, records ops that outlast the drain time as info', async () => {
+    let n = 0;
+    const { workers: w } = memory(3, { latencyMs: () => (++n === 5 ? 60_000 : 20) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const t0 = performance.now();
+    const result = await run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 300 });
+    expect(performance.now() - t0).toBeLessThan(800);
     expect(validateHistory(result.history)).toEqual([]);
     const open = new Set<unknown>();
     for (const o of result.history) if (o.type === 'invoke') open.add(o.process); else open.delete(o.process);
     expect(open.size).toBe(0);
-    expect(result.history.some((o) => o.error?.startsWith('interrupted'))).toBe(true);
+    expect(result.history.filter((o) => o.error?.startsWith('interrupted'))).toHaveLength(1);
   });
 
   it('gives up on an op that never completes and moves the thread on', async () => {

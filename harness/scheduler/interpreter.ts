@@ -114,8 +114,11 @@ export async function interpret(options: InterpreterOptions): Promise<Interprete
     driver.stop();
   };
 
+  let draining = false;
   const waitUntil = (until: number | undefined): Promise<void> => {
-    if (completed.length > 0 || signal?.aborted) return Promise.resolve();
+    // While draining, an abort must not short-circuit the wait: that would spin on microtasks
+    // and starve the I/O the in-flight ops are waiting for.
+    if (completed.length > 0 || (signal?.aborted && !draining)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       wake = resolve;
       if (until !== undefined) timer = setTimeout(notify, Math.max(0, Math.floor((until - clock()) / 1e6)));
@@ -184,6 +187,7 @@ export async function interpret(options: InterpreterOptions): Promise<Interprete
       }
     }
     // Interrupted: give in-flight ops a moment, then record what is left as unknown.
+    draining = true;
     const deadline = clock() + drainNs;
     while (started.size > 0 && clock() < deadline) {
       await waitUntil(deadline);
