@@ -41,7 +41,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-const base = ['run', '--db', 'memory', '--workload', 'mem-register', '--nodes', '3', '--concurrency', '3', '--time-limit', '0.3'];
+const base = ['run', '--db', 'memory', '--workload', 'mem-register', '--nodes', '3', '--concurrency', '3', '--time-limit', '0.3', '--rate', '0'];
 
 describe('faultline run', () => {
   it.each([
