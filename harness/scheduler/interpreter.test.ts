@@ -103,7 +103,9 @@ describe('interpret', () => {
     const t0 = performance.now();
     const { history } = await run({ generator: timeLimit(0.4 * S, repeat({ f: 'read', value: null })), clients: w });
     const ms = performance.now() - t0;
-    expect(Math.max(...invokes(history).map((o) => o.time))).toBeLessThan(0.4 * S);
+    // The limit runs from the first time the generator is asked: the first invoke.
+    const times = invokes(history).map((o) => o.time);
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(0.4 * S);
     expect(ms).toBeGreaterThanOrEqual(395);
     expect(ms).toBeLessThan(700);
   });
