@@ -89,6 +89,8 @@ describe('runTest', () => {
     expect(result.valid).toBe('unknown');
     expect(result.checkers['well-formed']!.valid).toBe(true);
     expect(d.backend.clusters[0]!.tornDown).toBe(true);
+    // The containers' removal stops the database; no graceful stop on an interrupt.
+    expect(d.db.events).toEqual(['setup']);
     expect((await readHistoryFile(join(result.dir, 'history.jsonl'))).length).toBeGreaterThan(50);
   });
 

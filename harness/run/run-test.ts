@@ -126,7 +126,10 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     observer.onPhase?.('cluster');
     const cluster = await abortable(deps.backend.createCluster({ runId, nodes: spec.nodes, db: deps.db }, log), signal);
     cleanup.add('remove the cluster', () => cluster.teardown());
-    cleanup.add(`tear down ${deps.db.name}`, () => deps.db.teardown(cluster, spec));
+    // Interrupted: removing the containers stops the database at once; a graceful stop only delays the exit.
+    cleanup.add(`tear down ${deps.db.name}`, async () => {
+      if (!signal.aborted) await deps.db.teardown(cluster, spec);
+    });
     cleanup.add('copy node logs', () => copyNodeLogs(cluster, deps.db, dir, log));
     observer.onPhase?.('db-setup');
     log.info(`setting up ${deps.db.name} on ${cluster.nodes.map((n) => n.name).join(', ')}`);
