@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
+          // Starts (or installs) the Docker engine and builds the base image on a fresh machine.
+          globalSetup: ['./test/integration-setup.ts'],
           exclude: ['node_modules/**'],
           fileParallelism: false,
           testTimeout: 600_000,

@@ -1,10 +1,13 @@
+import { InputError } from '../harness/errors.ts';
 import type { History } from '../harness/history/op.ts';
 import type { CheckOptions, Checker } from './checker.ts';
 import type { CheckResult } from './result.ts';
 
 /**
  * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and
- * stamps `stats.checkMs` (checking only, parsing excluded).
+ * stamps `stats.checkMs` (checking only, parsing excluded). An InputError (bad options, or a
+ * history of a shape this checker does not check) is rethrown: that is the user's mistake, for
+ * exit code 254, not an undecidable history.
  */
 export async function checkSafe(checker: Checker, history: History, options: CheckOptions = {}): Promise<CheckResult> {
   const start = performance.now();
@@ -12,6 +15,7 @@ export async function checkSafe(checker: Checker, history: History, options: Che
   try {
     result = await checker.check(history, options);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     result = {
       checker: checker.name,
       valid: 'unknown',

@@ -12,10 +12,14 @@ export interface CheckOptions {
  * A checker is a pure function of a history. It must not throw for a history that passed
  * validation: trouble it cannot decide becomes `valid: 'unknown'` with an `error` (the runner
  * also wraps every checker so an exception becomes `unknown` and never stops its siblings).
+ * The one exception is an InputError, for bad options or a history of a shape this checker
+ * does not check (a register history given to list-append): the user's mistake, exit 254.
  */
 export interface Checker {
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
   check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
+  /** Says what is wrong with options it cannot use (an unknown model), before any checking. */
+  validateOptions?(options: CheckOptions): string | undefined;
 }

@@ -16,6 +16,8 @@ export interface CycleStep {
   value?: unknown;
   /** For ww/rw: the value the successor installed. */
   nextValue?: unknown;
+  /** For rw: the predecessor read the key's initial state (then `value` is absent). */
+  initial?: boolean;
   /** One clause, e.g. "T2 observed T1's append of 3 to key x". */
   text: string;
 }
@@ -23,8 +25,10 @@ export interface CycleStep {
 export interface CycleTxn {
   /** Short name in the explanation: T1, T2… */
   name: string;
-  /** Index of the completion op in the history. */
+  /** Index of the completion op in the history (the invocation's when it never completed). */
   op: number;
+  /** Index of the invocation op in the history. */
+  invoke?: number;
   process: number | 'nemesis';
   value: unknown;
 }
@@ -49,6 +53,15 @@ export interface LinearizabilityExplanation {
   failedOp: number;
   /** Model states reachable just before the failing op, described. */
   states: string[];
+  /** The failing op as the model reads it, e.g. `read → 3`. */
+  failedOpText?: string;
+  /** History index of the failing op's completion. */
+  failedCompletion?: number;
+  /**
+   * The model state after each op of `longestPrefix` (same length), described; the report shows
+   * them on hover. Optional: without it only the states before the failing op are shown.
+   */
+  prefixStates?: string[];
 }
 
 export type Explanation = CycleExplanation | LinearizabilityExplanation | Record<string, unknown>;

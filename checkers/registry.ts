@@ -1,4 +1,14 @@
 import type { Checker } from './checker.ts';
+import { listAppendChecker } from './elle/list-append-checker.ts';
+import { rwRegisterChecker } from './elle/rw-register-checker.ts';
+import { bankChecker } from './jepsen/bank.ts';
+import { counterChecker } from './jepsen/counter.ts';
+import { longForkChecker } from './jepsen/long-fork.ts';
+import { setFullChecker } from './jepsen/set-full.ts';
+import { setChecker } from './jepsen/set.ts';
+import { totalQueueChecker } from './jepsen/total-queue.ts';
+import { uniqueIdsChecker } from './jepsen/unique-ids.ts';
+import { linearizableChecker } from './linearizable/linearizable-checker.ts';
 import { statsChecker } from './stats.ts';
 import { wellFormedChecker } from './well-formed.ts';
 
@@ -19,3 +29,7 @@ export function checkerNames(): string[] {
 
 registerChecker(statsChecker);
 registerChecker(wellFormedChecker);
+for (const c of [listAppendChecker, rwRegisterChecker, counterChecker, setChecker, setFullChecker, bankChecker, longForkChecker, uniqueIdsChecker, totalQueueChecker]) {
+  registerChecker(c);
+}
+registerChecker(linearizableChecker);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../harness/errors.ts';
 import { debianMirror } from './apt-sources.ts';
-import { dockerClient, installHostPackages, stderrLog } from './engine.ts';
+import { dockerClient, installHostPackages, sbinEnv, stderrLog } from './engine.ts';
 import { withFileLock } from './file-lock.ts';
 import { followProgress, imageExists } from './image-progress.ts';
 
@@ -124,7 +124,7 @@ async function importRootfs(docker: Docker, dir: string): Promise<void> {
 
 function runTool(cmd: string, args: string[]): Promise<{ code: number; tail: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: sbinEnv() });
     let tail = '';
     const keep = (d: Buffer) => {
       tail = (tail + d.toString()).slice(-2000);

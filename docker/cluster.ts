@@ -17,7 +17,10 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Fail with a specific error when the command takes longer. */
+  /**
+   * Fail with a specific error when the command takes longer (the command is killed). The
+   * Docker backend uses 120000 ms when none is given, so no exec can hang a run.
+   */
   timeoutMs?: number;
   env?: Record<string, string>;
   stdin?: string;

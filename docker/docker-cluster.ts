@@ -11,7 +11,7 @@ import { EnvironmentError, InputError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
 import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from './cluster.ts';
 import { processesInNamespace } from './container-processes.ts';
-import { dockerClient, ensureEngine, stderrLog } from './engine.ts';
+import { dockerClient, ensureEngine, sbinEnv, stderrLog } from './engine.ts';
 import { ensureImage, type ImageRef } from './images.ts';
 import { controllerLabels, LABEL } from './labels.ts';
 import { reapRuns, removeContainer, removeNetwork } from './reaper.ts';
@@ -30,6 +30,8 @@ export interface DockerClusterOptions {
   reap?: boolean;
   /** How long a node may take to accept its first exec. */
   readyTimeoutMs?: number;
+  /** What keeps each node up under docker-init; the database runs beside it via exec. */
+  keepAlive?: string[];
 }
 
 /** Exec calls without a timeout of their own give up after this long rather than hang a run. */
@@ -64,6 +66,14 @@ class RunResources {
     this.containers.add(id);
     if (this.closed) {
       await removeContainer(this.docker, id);
+      throw new Error(`run ${this.runId} was torn down while it was being created`);
+    }
+  }
+
+  async trackNetwork(id: string): Promise<void> {
+    this.networkId = id;
+    if (this.closed) {
+      await removeNetwork(this.docker, id);
       throw new Error(`run ${this.runId} was torn down while it was being created`);
     }
   }
@@ -120,12 +130,19 @@ export class DockerCluster implements Cluster {
     const resources = new RunResources(docker, runId);
     try {
       const network = await createNetwork(docker, runId);
-      resources.networkId = network.id;
+      await resources.trackNetwork(network.id);
       const nodes = Array.from({ length: options.nodes }, (_, i) => ({ name: `n${i + 1}`, ip: nodeAddress(network.subnet, i + 1) }));
       const handles = new Map<string, NodeHandle>();
       await Promise.all(
         nodes.map(async (node) => {
-          handles.set(node.name, await startNode(docker, resources, network.name, image.tag, node, nodes, options.readyTimeoutMs ?? 30_000));
+          handles.set(node.name, await startNode(docker, resources, {
+            network: network.name,
+            image: image.tag,
+            node,
+            all: nodes,
+            readyTimeoutMs: options.readyTimeoutMs,
+            keepAlive: options.keepAlive,
+          }));
         }),
       );
       return new DockerCluster(resources, network, image, nodes, handles);
@@ -174,7 +191,12 @@ export class DockerCluster implements Cluster {
     }
     stdout.end();
     stderr.end();
-    const info = await exec.inspect();
+    // The output can end a moment before the engine records the exit code.
+    let info = await exec.inspect();
+    for (let i = 0; info.Running && i < 50; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      info = await exec.inspect();
+    }
     return { exitCode: info.ExitCode ?? -1, stdout: (await out).toString(), stderr: (await err).toString() };
   }
 
@@ -182,11 +204,11 @@ export class DockerCluster implements Cluster {
     const { initPid } = this.handle(node);
     const nsenter = ['-t', String(initPid), '-n', '--', ...argv];
     if (options.detach) {
-      execa('nsenter', nsenter, { detached: true, stdio: 'ignore', env: options.env, reject: false }).unref();
+      execa('nsenter', nsenter, { detached: true, stdio: 'ignore', env: sbinEnv({ ...process.env, ...options.env }), reject: false }).unref();
       return { exitCode: 0, stdout: '', stderr: '' };
     }
     const timeout = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    const r = await execa('nsenter', nsenter, { reject: false, timeout, input: options.stdin, env: options.env });
+    const r = await execa('nsenter', nsenter, { reject: false, timeout, input: options.stdin, env: sbinEnv({ ...process.env, ...options.env }) });
     if (r.timedOut) throw new Error(`netExec on ${node} timed out after ${timeout} ms: ${argv.join(' ')}`);
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
   }
@@ -320,28 +342,32 @@ async function createNetwork(docker: Docker, runId: string): Promise<{ id: strin
   throw new EnvironmentError(`could not create network ${name}: ${(lastError as Error).message}`);
 }
 
-async function startNode(
-  docker: Docker,
-  resources: RunResources,
-  networkName: string,
-  imageTag: string,
-  node: NodeInfo,
-  all: NodeInfo[],
-  readyTimeoutMs: number,
-): Promise<NodeHandle> {
+interface NodeSpec {
+  network: string;
+  image: string;
+  node: NodeInfo;
+  all: NodeInfo[];
+  readyTimeoutMs?: number;
+  keepAlive?: string[];
+}
+
+async function startNode(docker: Docker, resources: RunResources, spec: NodeSpec): Promise<NodeHandle> {
+  const { node, network: networkName } = spec;
+  const readyTimeoutMs = spec.readyTimeoutMs ?? 30_000;
+  const [entrypoint = 'sleep', ...cmd] = spec.keepAlive ?? ['sleep', 'infinity'];
   const container = await docker.createContainer({
     name: `faultline-${resources.runId}-${node.name}`,
     Hostname: node.name,
-    Image: imageTag,
+    Image: spec.image,
     // docker-init (tini) as pid 1 reaps orphans; `sleep` keeps the node up while the database
-    // process, started by exec, is killed and restarted.
-    Entrypoint: ['sleep'],
-    Cmd: ['infinity'],
+    // process, started by exec, is killed and restarted. The image's own entrypoint is bypassed.
+    Entrypoint: [entrypoint],
+    Cmd: cmd,
     Labels: { ...controllerLabels(resources.runId), [LABEL.node]: node.name },
     HostConfig: {
       Init: true,
       NetworkMode: networkName,
-      ExtraHosts: all.map((n) => `${n.name}:${n.ip}`),
+      ExtraHosts: spec.all.map((n) => `${n.name}:${n.ip}`),
     },
     NetworkingConfig: { EndpointsConfig: { [networkName]: { IPAMConfig: { IPv4Address: node.ip }, Aliases: [node.name] } } },
   });

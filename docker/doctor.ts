@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { BASE_IMAGE } from './base-image.ts';
-import { dockerClient, engineAnswers, HOST_PACKAGES, missingPackages } from './engine.ts';
+import { dockerClient, engineAnswers, HOST_PACKAGES, missingPackages, sbinEnv } from './engine.ts';
 import { imageExists } from './image-progress.ts';
 import { builtImages, contextHash, IMAGES_DIR, imageNames, imageTag } from './images.ts';
 import { join } from 'node:path';
@@ -87,8 +87,8 @@ async function iptablesCheck(): Promise<DoctorCheck> {
   const results: string[] = [];
   let works = false;
   for (const tool of ['iptables', 'iptables-legacy']) {
-    const version = await execa(tool, ['--version'], { reject: false });
-    const r = await execa('unshare', ['--net', tool, '-w', '-A', 'INPUT', '-s', '127.0.0.2', '-j', 'DROP'], { reject: false });
+    const version = await execa(tool, ['--version'], { reject: false, env: sbinEnv() });
+    const r = await execa('unshare', ['--net', tool, '-w', '-A', 'INPUT', '-s', '127.0.0.2', '-j', 'DROP'], { reject: false, env: sbinEnv() });
     const backend = /\((\w+)\)/.exec(String(version.stdout))?.[1] ?? tool;
     results.push(r.exitCode === 0 ? `${tool} (${backend}) works` : `${tool} fails: ${firstLine(r.stderr) || r.message}`);
     works ||= r.exitCode === 0 && tool === 'iptables';
@@ -97,7 +97,7 @@ async function iptablesCheck(): Promise<DoctorCheck> {
 }
 
 async function netemCheck(): Promise<DoctorCheck> {
-  const r = await execa('unshare', ['--net', 'sh', '-c', 'ip link set lo up && tc qdisc add dev lo root netem delay 1ms'], { reject: false });
+  const r = await execa('unshare', ['--net', 'sh', '-c', 'ip link set lo up && tc qdisc add dev lo root netem delay 1ms'], { reject: false, env: sbinEnv() });
   if (r.exitCode === 0) return { name: 'netem (latency)', status: 'ok', detail: 'tc qdisc netem works' };
   return {
     name: 'netem (latency)',
@@ -107,7 +107,7 @@ async function netemCheck(): Promise<DoctorCheck> {
 }
 
 async function commandCheck(name: string, okDetail: string, failDetail: string, argv: string[]): Promise<DoctorCheck> {
-  const r = await execa('unshare', ['--net', ...argv], { reject: false });
+  const r = await execa('unshare', ['--net', ...argv], { reject: false, env: sbinEnv() });
   return r.exitCode === 0
     ? { name, status: 'ok', detail: okDetail }
     : { name, status: 'warn', detail: `${failDetail}: ${firstLine(r.stderr) || r.message}` };

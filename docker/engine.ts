@@ -73,9 +73,9 @@ export async function ensureEngine(options: EngineOptions = {}): Promise<EngineS
       await installHostPackages(log, 'no Docker engine answers');
       if (process.getuid?.() !== 0) throw new EnvironmentError('no Docker engine answers; start dockerd, or run faultline as root so it can start one');
       const live = removeStalePidFiles(log);
-      if (live === undefined) startDockerd(log);
-      else log(`dockerd (pid ${live}) is running but not answering yet; waiting for it`);
-      await waitForEngine(docker, options.timeoutMs ?? 90_000);
+      const child = live === undefined ? startDockerd(log) : undefined;
+      if (live !== undefined) log(`dockerd (pid ${live}) is running but not answering yet; waiting for it`);
+      await waitForEngine(docker, options.timeoutMs ?? 90_000, child);
       log('the Docker engine is up');
       return 'started';
     },
@@ -132,23 +132,42 @@ export function removeStalePidFiles(log: (line: string) => void, files = PID_FIL
   return liveDockerd;
 }
 
-function startDockerd(log: (line: string) => void): void {
+/** What a started dockerd did, as far as this process can tell. */
+interface DockerdChild {
+  failed?: string;
+}
+
+function startDockerd(log: (line: string) => void): DockerdChild {
   log(`starting dockerd in the background (log: ${DOCKERD_LOG})`);
+  const state: DockerdChild = {};
   const fd = openSync(DOCKERD_LOG, 'a');
   try {
     // Its own session, no pipes to us: the engine outlives this process, and is never stopped by it.
-    const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', fd, fd] });
-    child.on('error', (err) => log(`dockerd could not start: ${err.message}`));
+    const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', fd, fd], env: sbinEnv() });
+    child.on('error', (err) => (state.failed = `dockerd could not start: ${err.message}`));
+    child.on('exit', (code, signal) => (state.failed = `dockerd exited (${signal ?? `code ${code}`})`));
     child.unref();
   } finally {
     closeSync(fd);
   }
+  return state;
 }
 
-async function waitForEngine(docker: Docker, timeoutMs: number): Promise<void> {
+/**
+ * The environment with the sbin folders on PATH: dockerd, debootstrap, iptables and tc live
+ * there, and a root shell started by some CI runners leaves them out.
+ */
+export function sbinEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const path = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':');
+  for (const dir of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!path.includes(dir)) path.push(dir);
+  return { ...env, PATH: path.join(':') };
+}
+
+async function waitForEngine(docker: Docker, timeoutMs: number, child?: DockerdChild): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await engineAnswers(docker, 2_000)) return;
+    if (child?.failed) throw new EnvironmentError(`${child.failed}; last log line: ${lastLine(DOCKERD_LOG)} (full log: ${DOCKERD_LOG})`);
     await sleep(250);
   }
   throw new EnvironmentError(`dockerd did not answer within ${timeoutMs} ms; last log line: ${lastLine(DOCKERD_LOG)} (full log: ${DOCKERD_LOG})`);
@@ -173,7 +192,7 @@ function run(cmd: string, args: string[], options: { streamToStderr?: boolean } 
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       stdio: options.streamToStderr ? ['ignore', 2, 2] : ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      env: { ...sbinEnv(), DEBIAN_FRONTEND: 'noninteractive' },
     });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

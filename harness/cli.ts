@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { checkCommand } from './commands/check.ts';
 import { cleanCommand } from './commands/clean.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { reportCommand } from './commands/report.ts';
+import { serveCommand } from './commands/serve.ts';
 import { runCommand } from './commands/run.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
 import type { RunEnvironment } from './run/environment.ts';
@@ -29,6 +31,8 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
     .command(checkCommand(setExit))
     .command(cleanCommand(setExit))
     .command(doctorCommand(setExit))
+    .command(reportCommand())
+    .command(serveCommand())
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()

@@ -46,7 +46,7 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
     await this.waitHealthy(cluster, timeoutMs);
   }
 
-  async teardown(cluster: Cluster): Promise<void> {
+  async teardown(cluster: Cluster, _test?: TestSpec): Promise<void> {
     await Promise.all(
       cluster.nodes.map(async (n) => {
         await cluster.signal(n.name, PROCESS, 'CONT');
@@ -96,25 +96,26 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
   }
 
   /**
-   * Waits until every member reports itself healthy and all agree on one leader; otherwise
-   * names the first member that is not, its last log line, and what was wrong.
+   * Waits until every member of `nodes` (default: all) reports itself healthy and all agree on
+   * one leader; otherwise names the first member that is not, its last log line, and what was
+   * wrong.
    */
-  async waitHealthy(cluster: Cluster, timeoutMs: number): Promise<void> {
+  async waitHealthy(cluster: Cluster, timeoutMs: number, nodes: readonly NodeInfo[] = cluster.nodes): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     // Until then a missing process may still be the shell that is about to exec etcd.
     const graceUntil = Date.now() + 3_000;
     for (;;) {
-      const problems = await Promise.all(cluster.nodes.map((n) => this.problem(cluster, n)));
+      const problems = await Promise.all(nodes.map((n) => this.problem(cluster, n)));
       const leaders = new Set(problems.map((p) => (typeof p === 'object' ? p.leader : undefined)));
       const firstBad = problems.findIndex((p) => typeof p === 'string');
       if (firstBad < 0 && leaders.size === 1) return;
       const exited = Date.now() > graceUntil ? problems.findIndex((p) => p === 'exited') : -1;
       const bad = exited >= 0 ? exited : firstBad;
       if (exited >= 0 || Date.now() > deadline) {
-        const node = cluster.nodes[bad >= 0 ? bad : 0] as NodeInfo;
+        const node = nodes[bad >= 0 ? bad : 0] as NodeInfo;
         const why = bad >= 0 ? (problems[bad] as string) : `members disagree on the leader (${[...leaders].join(', ')})`;
         const last = await lastLogLine(cluster, node.name);
-        const what = exited >= 0 ? 'exited while starting' : `not healthy after ${timeoutMs} ms (${why})`;
+        const what = exited >= 0 ? 'exited' : `not healthy after ${timeoutMs} ms (${why})`;
         throw new EnvironmentError(`etcd on ${node.name} ${what}; last log line: ${last}`);
       }
       await sleep(250);

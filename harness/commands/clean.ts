@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { dockerClient, engineAnswers } from '../../docker/engine.ts';
-import { reapRuns, type ReapReport } from '../../docker/reaper.ts';
+import type { ReapReport } from '../../docker/reaper.ts';
 import { EXIT } from '../errors.ts';
 import { makePrinter } from '../output.ts';
 
@@ -20,6 +19,9 @@ export function cleanCommand(setExit: (code: number) => void): CommandModule<obj
         .strict() as unknown as Argv<CleanArgs>,
     handler: async (args) => {
       const print = makePrinter(args.json);
+      // Loaded here, not at the top: dockerode is slow to load and other commands never need it.
+      const { dockerClient, engineAnswers } = await import('../../docker/engine.ts');
+      const { reapRuns } = await import('../../docker/reaper.ts');
       if (!(await engineAnswers())) {
         print('no Docker engine answers: nothing is running to clean (a run reaps stopped leftovers when it starts the engine again)');
         if (args.json) process.stdout.write(`${JSON.stringify({ engine: false, removed: [], containers: 0, networks: 0, spared: [] })}\n`);

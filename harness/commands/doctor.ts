@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
-import { doctorChecks, type CheckStatus } from '../../docker/doctor.ts';
+import type { CheckStatus } from '../../docker/doctor.ts';
 import { EXIT } from '../errors.ts';
 import { makePrinter } from '../output.ts';
 
@@ -19,6 +19,8 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       y.option('json', { type: 'boolean', default: false, describe: 'print only the checks as JSON on stdout' }).strict() as unknown as Argv<DoctorArgs>,
     handler: async (args) => {
       const print = makePrinter(args.json);
+      // Loaded here: dockerode is slow to load and other commands never need it.
+      const { doctorChecks } = await import('../../docker/doctor.ts');
       const checks = await doctorChecks();
       const width = Math.max(...checks.map((c) => c.name.length));
       for (const c of checks) print(`${MARK[c.status]}  ${c.name.padEnd(width)}  ${c.detail}`);

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
-import { parseJsonlHistory } from '../history/jsonl.ts';
+import { parseJsonlHistory, toOp } from '../history/jsonl.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
+import { jepsenEdnFormat } from './jepsen-edn.ts';
+import { jepsenJsonFormat } from './jepsen-json.ts';
+import { porcupineLogFormat } from './porcupine-log.ts';
 
 /** A history file format faultline can read. Importers normalise into faultline ops. */
 export interface HistoryFormat {
@@ -15,10 +18,25 @@ export interface HistoryFormat {
 const formats: HistoryFormat[] = [
   {
     name: 'faultline',
-    detect: (head) => head.trimStart().startsWith('{"index"') || /^\s*\{\s*"index"\s*:/.test(head),
+    detect: isFaultlineJsonl,
     parse: (text, file) => parseJsonlHistory(text, file),
   },
+  jepsenEdnFormat,
+  jepsenJsonFormat,
+  porcupineLogFormat,
 ];
+
+/** The first line is a complete faultline op; other JSON ops (elle-cli's) go to jepsen-json. */
+function isFaultlineJsonl(head: string): boolean {
+  const first = head.trimStart().split('\n', 1)[0]!;
+  if (!/^\{\s*"index"\s*:/.test(first)) return false;
+  try {
+    toOp(JSON.parse(first), '', 1);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function registerFormat(format: HistoryFormat): void {
   formats.push(format);

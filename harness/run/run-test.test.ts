@@ -54,8 +54,9 @@ describe('runTest', () => {
     expect(error).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(result.ops.ok).toBeGreaterThan(100);
-    expect(Object.keys(result.checkers).sort()).toEqual(['stats', 'well-formed']);
-    expect(result.skipped).toEqual([{ checker: 'linearizable', reason: 'the linearizable checker is not available in this build' }]);
+    expect(Object.keys(result.checkers).sort()).toEqual(['linearizable', 'stats', 'well-formed']);
+    expect(result.checkers.linearizable!.valid).toBe(true);
+    expect(result.skipped).toEqual([]);
     expect(result.replay).toBe(`npx faultline run --db memory --workload register --nodes 3 --concurrency 4 --rate 0 --time-limit 0.5 --store ${root} --seed 42`);
 
     expect((await readdir(result.dir)).sort()).toEqual(['faultline.log', 'history.jsonl', 'nodes', 'results.json', 'test.json']);

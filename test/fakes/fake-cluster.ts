@@ -68,6 +68,8 @@ export class FakeCluster implements Cluster {
 export interface FakeDatabaseOptions {
   setupError?: Error;
   setupDelayMs?: number;
+  /** Runs at setup: a fresh database per run (clear a shared in-memory store). */
+  onSetup?: () => void;
 }
 
 export function fakeDatabase(name: string, options: FakeDatabaseOptions = {}): FullDatabase & { events: string[] } {
@@ -78,6 +80,7 @@ export function fakeDatabase(name: string, options: FakeDatabaseOptions = {}): F
     events,
     async setup(_cluster: Cluster, _test: TestSpec) {
       events.push('setup');
+      options.onSetup?.();
       if (options.setupDelayMs) await new Promise((r) => setTimeout(r, options.setupDelayMs));
       if (options.setupError) throw options.setupError;
     },

@@ -1,0 +1,63 @@
+import { InputError } from '../../harness/errors.ts';
+import { pairOps, type History, type Op, type OpPair } from '../../harness/history/op.ts';
+
+/** Client invocation/completion pairs whose f is one of `fs`, in invocation order. */
+export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
+  return pairOps(history).filter((p) => typeof p.invoke.process === 'number' && fs.includes(p.invoke.f));
+}
+
+/** The history index that names an operation: its completion, else its invocation. */
+export function opIndex(pair: OpPair): number {
+  return (pair.completion ?? pair.invoke).index;
+}
+
+/** An InputError for a history that does not fit a checker (exit 254). */
+export function misfit(checker: string, op: Op, what: string): InputError {
+  return new InputError(`op ${op.index} (${op.type} ${op.f}) does not fit the ${checker} checker: ${what}`);
+}
+
+/** Values by JSON identity, with counts. */
+export class Multiset<T = unknown> {
+  private readonly m = new Map<unknown, { value: T; count: number }>();
+
+  add(value: T, count = 1): void {
+    const k = typeof value === 'object' && value !== null ? `\u0000${JSON.stringify(value)}` : value;
+    const e = this.m.get(k);
+    if (e) e.count += count;
+    else this.m.set(k, { value, count });
+  }
+
+  count(value: T): number {
+    const k = typeof value === 'object' && value !== null ? `\u0000${JSON.stringify(value)}` : value;
+    return this.m.get(k)?.count ?? 0;
+  }
+
+  has(value: T): boolean {
+    return this.count(value) > 0;
+  }
+
+  entries(): { value: T; count: number }[] {
+    return [...this.m.values()];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const e of this.m.values()) n += e.count;
+    return n;
+  }
+
+  get distinct(): number {
+    return this.m.size;
+  }
+}
+
+/** Sorts JSON values: numbers numerically, then everything else by its JSON text. */
+export function sortValues<T>(values: T[]): T[] {
+  return values.sort((a, b) =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : JSON.stringify(a).localeCompare(JSON.stringify(b)),
+  );
+}
+
+export function show(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
+}

@@ -1,0 +1,66 @@
+import type { LinearizabilityExplanation } from '../explanations.ts';
+import type { CompleteModel } from './model.ts';
+import type { LinOp } from './partition.ts';
+
+export interface Failure<S> {
+  key: string | number | undefined;
+  ops: readonly LinOp[];
+  longestPrefix: readonly number[];
+  failedOp: number;
+  states: readonly S[];
+}
+
+/** The failure as data for the report (history indices, described states). */
+export function explainFailure<S>(model: CompleteModel<S>, f: Failure<S>): LinearizabilityExplanation {
+  const failed = f.ops[f.failedOp]!;
+  const e: LinearizabilityExplanation = {
+    kind: 'linearizability',
+    model: model.name,
+    ops: f.ops.map((o) => o.invoke),
+    longestPrefix: f.longestPrefix.map((i) => f.ops[i]!.invoke),
+    failedOp: failed.invoke,
+    states: f.states.map((s) => model.describeState(s)),
+    failedOpText: model.describeOp(failed.op),
+    failedCompletion: failed.complete,
+  };
+  if (f.key !== undefined) e.key = f.key;
+  return e;
+}
+
+/** The same failure as one paragraph a person can act on. */
+export function renderFailure<S>(model: CompleteModel<S>, f: Failure<S>): string {
+  const failed = f.ops[f.failedOp]!;
+  const where = f.key === undefined ? '' : ` on key ${JSON.stringify(f.key)}`;
+  const head = `${describe(model, failed)}${where} cannot be linearized.`;
+  const completed = f.ops.filter((o) => o.complete >= 0).length;
+  const prefixCompleted = f.longestPrefix.filter((i) => f.ops[i]!.complete >= 0).length;
+  let prefix: string;
+  if (f.longestPrefix.length === 0) {
+    prefix = `No op${where} can be linearized before it returned`;
+  } else {
+    const last = f.ops[f.longestPrefix[f.longestPrefix.length - 1]!]!;
+    const lastWhere = last.op.key !== undefined && last.op.key !== f.key ? ` on key ${JSON.stringify(last.op.key)}` : '';
+    prefix =
+      `The longest linearizable prefix found orders ${f.longestPrefix.length} op${f.longestPrefix.length === 1 ? '' : 's'} ` +
+      `(${prefixCompleted} of the ${completed} that completed) and ends with ${describe(model, last)}${lastWhere}`;
+  }
+  const states = [...new Set(f.states.map((s) => model.describeState(s)))];
+  let stateText = '';
+  if (states.length > 0) {
+    const impossible = f.states.every((s) => model.step(s, failed.op) === undefined);
+    const them = states.length === 1 ? 'that state' : 'any of those states';
+    const why = impossible ? `${model.describeOp(failed.op)} is impossible from ${them}` : `no order of the ops still pending works from ${them}`;
+    stateText = `; just before it returned, the ${model.name} could be ${orList(states)}, and ${why}`;
+  }
+  return `${head} ${prefix}${stateText}.`;
+}
+
+function describe<S>(model: CompleteModel<S>, o: LinOp): string {
+  const span = o.complete >= 0 ? `ops ${o.invoke}–${o.complete}` : `op ${o.invoke}, never completed`;
+  return `${model.describeOp(o.op)} by process ${o.process} (${span})`;
+}
+
+function orList(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}

@@ -1,0 +1,62 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { g2ItemRun, storeRun } from '../../test/fixtures/report-runs.ts';
+import { main } from '../cli.ts';
+
+describe('faultline report / check --report', () => {
+  let store: string;
+  let runDir: string;
+  beforeAll(async () => {
+    store = await mkdtemp(join(tmpdir(), 'faultline-report-cmd-'));
+    runDir = await storeRun(store, g2ItemRun(), '20260101T000000.000');
+  });
+  afterAll(() => rm(store, { recursive: true, force: true }));
+
+  function quiet() {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    return { out, err, restore: () => (out.mockRestore(), err.mockRestore()) };
+  }
+
+  it('report RUN_DIR writes report.html beside the run, linking its files', async () => {
+    const io = quiet();
+    const code = await main(['report', runDir]);
+    const said = io.out.mock.calls.map((c) => String(c[0])).join('');
+    io.restore();
+    expect(code).toBe(0);
+    expect(said).toMatch(/^wrote .*report\.html \(\d+\.\d KB\)\n$/);
+    const page = await readFile(join(runDir, 'report.html'), 'utf8');
+    expect(page).toContain('<span class="verdict-word">INVALID</span>');
+    expect(page).toContain('<a href="nodes/n1/etcd.log">nodes/n1/etcd.log</a>');
+  });
+
+  it('report on a folder that is not a run exits 254 with the reason', async () => {
+    const io = quiet();
+    const code = await main(['report', store]);
+    const said = io.err.mock.calls.map((c) => String(c[0])).join('');
+    io.restore();
+    expect(code).toBe(254);
+    expect(said).toBe(`faultline: ${store}: no test.json here: not a faultline run folder (expected store/<test>/<timestamp>/)\n`);
+  });
+
+  it('check --report draws the checked history, keeping the check exit code', async () => {
+    const out = join(store, 'checked.html');
+    const io = quiet();
+    const code = await main(['check', join(runDir, 'history.jsonl'), '--report', out]);
+    io.restore();
+    expect(code).toBe(0);
+    expect((await stat(out)).size).toBeGreaterThan(10_000);
+    const page = await readFile(out, 'utf8');
+    expect(page).toContain('Valid: the stats checker found no anomaly in this history.');
+    expect(page).toContain(`faultline check ${join(runDir, 'history.jsonl')} --checker stats`);
+  });
+
+  it('check --report with several files is bad input', async () => {
+    const io = quiet();
+    const code = await main(['check', join(runDir, 'history.jsonl'), join(runDir, 'history.jsonl'), '--report', join(store, 'x.html')]);
+    io.restore();
+    expect(code).toBe(254);
+  });
+});

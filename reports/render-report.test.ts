@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { g2ItemRun, HOSTILE, hostileRun, nonlinearizableRun, validRun } from '../test/fixtures/report-runs.ts';
+import { renderReport } from './render-report.ts';
+import { pairOps } from '../harness/history/op.ts';
+import { encodeTimeline, type TimelineData } from './timeline-data.ts';
+
+const fixed = new Date('2026-01-02T03:04:05Z');
+
+function scripts(page: string): { attrs: string; body: string }[] {
+  return [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => ({ attrs: m[1]!, body: m[2]! }));
+}
+
+describe('renderReport', () => {
+  it('puts the verdict first, then the anomaly with its meaning and diagram', async () => {
+    const page = await renderReport({ ...g2ItemRun(), generatedAt: fixed });
+    const verdictAt = page.indexOf('id="verdict"');
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(verdictAt).toBeLessThan(page.indexOf('id="anomalies"'));
+    expect(page).toContain('<span class="verdict-word">INVALID</span>');
+    expect(page).toContain('Invalid: list-append found G2-item.');
+    expect(page).toContain('Ruled out: this history is not <b>repeatable-read, serializable and strict-serializable</b>');
+    expect(page).toContain('anti-dependency cycle: each transaction missed a write of the next');
+    expect(page).toContain('<svg class="cycle"');
+    expect(page).toContain('faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition --nemesis-interval 2 --isolation serializable --seed 42');
+    expect(page).toContain('report written 2026-01-02 03:04:05 UTC');
+  });
+
+  it("prefers the runner's replay line to one rebuilt from test.json", async () => {
+    const run = g2ItemRun();
+    const page = await renderReport({ ...run, results: { ...run.results, replay: 'npx faultline run --seed 42 --option keyCount=5' } });
+    expect(page).toContain('<code id="replay-command">npx faultline run --seed 42 --option keyCount=5</code>');
+  });
+
+  it('draws the Porcupine view for a nonlinearizable key', async () => {
+    const page = await renderReport(nonlinearizableRun());
+    expect(page).toContain('<svg class="lin-view"');
+    expect(page).toContain('not linearizable: no order of the operations consistent with real time explains what clients saw');
+  });
+
+  it('has no anomaly section for a valid run, but charts, availability and the timeline', async () => {
+    const page = await renderReport(validRun());
+    expect(page).not.toContain('id="anomalies"');
+    expect(page).toContain('Valid: all 2 checkers (list-append and stats) found no anomaly in this history.');
+    expect(page).toContain('<svg class="chart"');
+    expect(page).toMatch(/<td><i class="sw" style="background:#e67e22"><\/i>partition<\/td>/);
+    expect(page).toContain('id="timeline-root"');
+  });
+
+  it('lets only its own script run and loads nothing from anywhere', async () => {
+    const page = await renderReport(validRun());
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)![1]!.replace(/&#39;/g, "'");
+    const all = scripts(page);
+    const [data, code] = [all[0], all[all.length - 1]];
+    expect(data!.attrs).toBe(' type="application/json" id="fl-data"');
+    expect(all.slice(1, -1).every((s) => s.attrs === ' type="application/octet-stream" class="fl-chunk"')).toBe(true);
+    expect(all.filter((s) => s.attrs === '')).toEqual([code]);
+    const hash = createHash('sha256').update(code!.body).digest('base64');
+    expect(csp).toBe(`default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(page).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+  });
+
+  it('embeds every op for the timeline in compressed chunks, with an index to find them', async () => {
+    const run = validRun();
+    const pairs = pairOps(run.history);
+    const { index, chunks } = encodeTimeline(pairs, 300);
+    expect(chunks).toHaveLength(Math.ceil(pairs.length / 300));
+    expect(index).toMatchObject({ rows: 300, n: pairs.length });
+    const decoded = chunks.flatMap((c, k) => {
+      const data = JSON.parse(gunzipSync(Buffer.from(c, 'base64')).toString()) as TimelineData;
+      expect(index.firstIndex[k]).toBe(pairs[k * 300]!.invoke.index);
+      let t = 0;
+      let i = 0;
+      return data.t.map((dt, row) => ({ t: (t += dt), i: (i += data.i[row]!), f: data.fs[data.f[row]!], o: data.o[row] }));
+    });
+    expect(decoded).toEqual(pairs.map((p) => ({ t: Math.round(p.invoke.time / 1000), i: p.invoke.index, f: p.invoke.f, o: ['ok', 'fail', 'info'].indexOf(p.completion!.type) })));
+    const page = await renderReport(run);
+    expect(scripts(page).filter((s) => s.attrs.includes('fl-chunk'))).toHaveLength(1);
+  });
+
+  it('escapes every hostile value: none appears as markup anywhere in the page', async () => {
+    const page = await renderReport(hostileRun());
+    for (const evil of Object.values(HOSTILE)) expect(page).not.toContain(evil);
+    expect(page).not.toMatch(/<img|<svg onload/);
+    expect(scripts(page).map((s) => s.attrs)).toEqual([' type="application/json" id="fl-data"', ' type="application/octet-stream" class="fl-chunk"', '']);
+    for (const s of scripts(page)) expect(s.body).not.toMatch(/[\u2028\u2029]/);
+    expect(page).toContain('&lt;script&gt;window.__pwned = 1&lt;/script&gt;');
+  });
+});
+
+describe('renderReport on little input', () => {
+  it('draws an empty, unchecked history without failing', async () => {
+    const page = await renderReport({ history: [], results: undefined, title: 'empty.jsonl' });
+    expect(page).toContain('<span class="verdict-word">NOT CHECKED</span>');
+    expect(page).toContain('No completed operations, so no latencies to draw.');
+    expect(page).toContain('No faults were injected');
+    expect(page).not.toContain('class="fl-chunk"');
+  });
+});

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { validRun } from '../test/fixtures/report-runs.ts';
+import { checkReplayCommand, replayCommand, shellWord } from './replay-command.ts';
+
+describe('replay commands', () => {
+  it('rebuild the run line from test.json, seed last', () => {
+    expect(replayCommand(validRun().test)).toBe('faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition,kill --nemesis-interval 2 --seed 1234');
+    expect(replayCommand({ ...validRun().test, nemesis: [] })).not.toContain('--nemesis');
+  });
+
+  it('quote what the shell would split or expand', () => {
+    expect(shellWord("it's $HOME")).toBe(`'it'\\''s $HOME'`);
+    expect(checkReplayCommand('runs/a b.jsonl', 'stats')).toBe("faultline check 'runs/a b.jsonl' --checker stats");
+  });
+});

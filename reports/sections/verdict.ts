@@ -1,0 +1,62 @@
+import type { CheckResult, Validity } from '../../checkers/result.ts';
+import { html, type SafeHtml } from '../escape.ts';
+import { formatCount, formatMs, plural } from '../format.ts';
+import type { RunResults } from '../report-input.ts';
+
+export function verdictWord(valid: Validity | undefined): string {
+  return valid === true ? 'valid' : valid === false ? 'invalid' : valid === 'unknown' ? 'unknown' : 'not checked';
+}
+
+function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Consistency models ruled out by any checker, in the order first named. */
+export function ruledOutModels(results: RunResults | undefined): string[] {
+  const models = new Set<string>();
+  for (const r of Object.values(results?.checkers ?? {})) for (const m of r.notModels ?? []) models.add(m);
+  return [...models];
+}
+
+/** The verdict in one or two sentences: what was found, by whom, and what could not be decided. */
+export function verdictSentence(results: RunResults | undefined): string {
+  if (!results) return 'Not checked: this run has no results.json (it stopped before checking), so nothing is known about its correctness.';
+  const checkers = Object.values(results.checkers);
+  if (checkers.length === 0) return 'Unknown: no checker ran, and nothing checked is not a pass.';
+  const found = checkers.filter((c) => c.valid === false).map((c) => `${c.checker} found ${list(c.anomalyTypes.length > 0 ? c.anomalyTypes : ['a problem'])}`);
+  const undecided = checkers.filter((c) => c.valid === 'unknown').map((c) => `${c.checker} could not decide${c.error ? ` (${c.error})` : ''}`);
+  const passed = checkers.filter((c) => c.valid === true).map((c) => c.checker);
+  const parts: string[] = [];
+  if (results.valid === false) parts.push(`Invalid: ${list(found)}.`);
+  else if (results.valid === 'unknown') parts.push('Unknown: no checker found an anomaly, but not every checker could decide, and unknown is not a pass.');
+  else parts.push(`Valid: ${passed.length === 1 ? `the ${passed[0]} checker` : `all ${passed.length} checkers (${list(passed)})`} found no anomaly in this history.`);
+  if (undecided.length > 0) parts.push(`${list(undecided)}.`);
+  if (results.valid === false && passed.length > 0) parts.push(`${list(passed)} found nothing wrong.`);
+  return parts.join(' ');
+}
+
+function checkerRow(r: CheckResult): SafeHtml {
+  const counts = new Map<string, number>();
+  for (const a of r.anomalies) counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
+  const word = verdictWord(r.valid);
+  return html`<tr><td><b>${r.checker}</b></td><td><span class="badge badge-${word.replace(' ', '-')}">${word}</span></td><td>${
+    counts.size === 0 ? '—' : [...counts].map(([t, n], i) => html`${i > 0 ? ', ' : ''}<a href="#anomaly-${t}">${t}</a>${n > 1 ? ` ×${formatCount(n)}` : ''}`)
+  }</td><td>${r.notModels?.length ? r.notModels.join(', ') : '—'}</td><td class="num">${r.stats?.checkMs === undefined ? '—' : formatMs(r.stats.checkMs)}</td><td class="note">${r.error ?? ''}</td></tr>`;
+}
+
+/** The top of the report: the verdict in words, each checker's say, and how to replay. */
+export function verdictSection(results: RunResults | undefined, replay: string | undefined): SafeHtml {
+  const word = verdictWord(results?.valid);
+  const models = ruledOutModels(results);
+  const checkers = Object.values(results?.checkers ?? {});
+  return html`<section id="verdict" class="verdict verdict-${word.replace(' ', '-')}">
+<div class="verdict-head"><span class="verdict-word">${word.toUpperCase()}</span><p class="verdict-sentence">${verdictSentence(results)}</p></div>
+${typeof results?.error === 'string' ? html`<p class="run-error">The run could not finish: ${results.error}</p>` : ''}
+${results?.interrupted === true ? html`<p class="run-error">The run was interrupted before its time limit, so it checked only a prefix of the planned workload.</p>` : ''}
+${models.length > 0 ? html`<p class="ruled-out">Ruled out: this history is not <b>${list(models)}</b>${models.length > 1 ? ' — each of these models forbids at least one anomaly found' : ', which forbids an anomaly found'}.</p>` : ''}
+${checkers.length > 0 ? html`<table class="checkers"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>rules out</th><th>time</th><th>note</th></tr></thead><tbody>${checkers.map(checkerRow)}</tbody></table>` : ''}
+${replay ? html`<div class="replay"><span class="replay-label">Replay</span><code id="replay-command">${replay}</code><button type="button" class="copy" data-copy="replay-command">copy</button></div><p class="hint">The seed replays the schedule of operations and faults, not the database’s own interleavings.</p>` : ''}
+${results && results.valid === false ? html`<p class="hint">${plural(checkers.reduce((n, c) => n + c.anomalies.length, 0), 'anomaly', 'anomalies')} below, each with what it means and a picture of why.</p>` : ''}
+</section>`;
+}
