@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
@@ -185,6 +186,8 @@ function printSummary(r: RunResult, print: (line?: string) => void): void {
   }
   for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);
   if (r.error) print(`  error: ${r.error}`);
-  print(`run folder: ${relative(process.cwd(), r.dir) || '.'}`);
+  const dir = relative(process.cwd(), r.dir) || '.';
+  print(`run folder: ${dir}`);
+  if (existsSync(join(r.dir, 'report.html'))) print(`report: ${join(dir, 'report.html')}`);
   if (r.valid !== true) print(`replay: ${r.replay}`);
 }

@@ -59,7 +59,8 @@ describe('runTest', () => {
     expect(result.skipped).toEqual([]);
     expect(result.replay).toBe(`npx faultline run --db memory --workload register --nodes 3 --concurrency 4 --rate 0 --time-limit 0.5 --store ${root} --seed 42`);
 
-    expect((await readdir(result.dir)).sort()).toEqual(['faultline.log', 'history.jsonl', 'nodes', 'results.json', 'test.json']);
+    expect((await readdir(result.dir)).sort()).toEqual(['faultline.log', 'history.jsonl', 'nodes', 'report.html', 'results.json', 'test.json']);
+    expect(await readFile(join(result.dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
     expect(result.dir.startsWith(join(root, 'memory-register', ''))).toBe(true);
     expect(result.dir).toMatch(/\/\d{8}T\d{6}\.\d{3}$/);
     expect(await readlink(join(root, 'latest'))).toBe(join('memory-register', result.dir.split('/').pop()!));

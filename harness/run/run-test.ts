@@ -22,8 +22,9 @@ import { Cleanup, abortable } from './cleanup.ts';
 import { FileLogger, type Logger } from './logger.ts';
 import { replayCommand } from './replay.ts';
 import type { ComposedResult } from '../../checkers/result.ts';
+import { writeReport } from '../../reports/write-report.ts';
 
-export type RunPhase = 'prepare' | 'cluster' | 'db-setup' | 'workload' | 'teardown' | 'check';
+export type RunPhase = 'prepare' | 'cluster' | 'db-setup' | 'workload' | 'teardown' | 'check' | 'report';
 
 /** Optional hooks on a run's progress (a status line, a torture table). All are synchronous and cheap. */
 export interface RunObserver {
@@ -215,6 +216,13 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     replay: replayCommand(spec, deps.storeRoot),
   };
   writeJson(dir.file('results.json'), result);
+  observer.onPhase?.('report');
+  try {
+    await writeReport({ test: spec, history: ops, results: result, runDir: dir.path });
+  } catch (err) {
+    // The verdict stands without its picture; `faultline report` can draw it later.
+    log.warn(`could not write report.html: ${errorText(err)}`);
+  }
   log.info(`verdict: ${valid === true ? 'valid' : valid === false ? 'INVALID' : 'unknown'} (${result.ops.ok} ok, ${result.ops.fail} fail, ${result.ops.info} info) in ${(result.durationMs / 1000).toFixed(1)} s`);
   return failure === undefined ? { result } : { result, error: failure };
 }
