@@ -57,6 +57,7 @@ describe('faultline run', () => {
     [['--seed', '-3'], 'faultline: --seed must be a non-negative integer (got "-3")\n'],
     [['--option', 'opsPerKye=3'], 'faultline: --option: unknown option "opsPerKye" for the register workload; known: opsPerKey, threadsPerKey, valueRange, readConsistency, timeoutMs\n'],
     [['--name', '../x'], 'faultline: test name "../x" must be letters, digits, \'.\', \'_\' or \'-\' (and not "latest"): it names a folder in the store\n'],
+    [['--isolation', 'snapshot'], 'faultline: --isolation must be one of read-committed, repeatable-read, serializable (got "snapshot")\n'],
     [['--frobnicate'], 'faultline: Unknown argument: frobnicate (see faultline --help)\n'],
   ])('rejects %j with one line and exit 254', async (extra, message) => {
     const { code, stdout, stderr } = await cli(...base, '--store', root, ...extra);
@@ -78,7 +79,7 @@ describe('faultline run', () => {
   });
 
   it('a replay command reproduces the test spec', async () => {
-    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed');
+    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable');
     const r1 = JSON.parse(first.stdout);
     const argv = r1.replay.split(' ').slice(2).map((a: string) => a.replace(/^'(.*)'$/, '$1'));
     expect(argv).toContain('--seed');

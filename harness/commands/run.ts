@@ -27,11 +27,14 @@ interface RunArgs {
   'nemesis-interval': number;
   recovery: number;
   seed?: string;
+  isolation?: string;
   store: string;
   name?: string;
   option: string[];
   json: boolean;
 }
+
+const ISOLATION = ['read-committed', 'repeatable-read', 'serializable'] as const;
 
 const none = (names: string[]) => (names.length === 0 ? '(none in this build)' : names.join(', '));
 
@@ -51,6 +54,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('nemesis-interval', { type: 'number', default: 10, describe: 'seconds between fault transitions' })
         .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
+        .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
         .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })
         .option('name', { type: 'string', describe: 'test name (store folder); default <db>-<workload>' })
         .option('option', { type: 'string', array: true, default: [], describe: 'workload option key=value (value as JSON), repeatable' })
@@ -128,6 +132,9 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
   const problems = workload.checkOptions?.(workloadOptions) ?? [];
   if (problems.length > 0) throw new InputError(`--option: ${problems.join('; ')}`);
   const seed = args.seed === undefined ? randomSeed() : parseSeed(args.seed);
+  if (args.isolation !== undefined && !(ISOLATION as readonly string[]).includes(args.isolation)) {
+    throw new InputError(`--isolation must be one of ${ISOLATION.join(', ')} (got ${JSON.stringify(args.isolation)})`);
+  }
   const name = args.name ?? defaultTestName({ db: db.name, workload: workload.name });
   checkTestName(name);
   const spec: TestSpec = {
@@ -142,6 +149,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
     nemesisInterval: num('nemesis-interval', 0, false),
     recovery: num('recovery', 0, true),
     seed,
+    ...(args.isolation === undefined ? {} : { isolation: args.isolation as TestSpec['isolation'] }),
     options,
   };
   for (const f of nemeses) {
