@@ -23,6 +23,13 @@ async function client(node: string, options: Record<string, unknown> = {}): Prom
   return c;
 }
 
+/** A kill in an earlier test may have cost the cluster its leader: write until it goes through. */
+async function writeOnceHealthy(c: EtcdRegisterClient, key: string): Promise<void> {
+  let r = await c.invoke({ f: 'write', value: 1, key });
+  for (let i = 0; i < 20 && r.type !== 'ok'; i++) r = await c.invoke({ f: 'write', value: 1, key });
+  expect(r.type).toBe('ok');
+}
+
 beforeAll(async () => {
   cluster = await DockerCluster.create({ image: db.image, nodes: 5, runId: `etcd-client-int-${process.pid}`, log: () => undefined });
   await db.setup(cluster, spec());
@@ -59,10 +66,7 @@ describe('EtcdRegisterClient on a real cluster', () => {
 
   it('without a quorum a write times out after it was sent: info; a read: fail', async () => {
     const c = await client('n1', { timeoutMs: 1_500 });
-    // The kill above may have cost the cluster its leader: wait until writes go through again.
-    let first = await c.invoke({ f: 'write', value: 1, key: 'c' });
-    for (let i = 0; i < 20 && first.type !== 'ok'; i++) first = await c.invoke({ f: 'write', value: 1, key: 'c' });
-    expect(first.type).toBe('ok');
+    await writeOnceHealthy(c, 'c');
     for (const n of ['n3', 'n4', 'n5']) await db.pause(cluster, n);
     try {
       const w = await c.invoke({ f: 'write', value: 2, key: 'c' });
@@ -77,9 +81,7 @@ describe('EtcdRegisterClient on a real cluster', () => {
 
   it('a connection reset while a write is in flight leaves its outcome unknown: info', async () => {
     const c = await client('n2', { timeoutMs: 5_000 });
-    let first = await c.invoke({ f: 'write', value: 1, key: 'd' });
-    for (let i = 0; i < 20 && first.type !== 'ok'; i++) first = await c.invoke({ f: 'write', value: 1, key: 'd' });
-    expect(first.type).toBe('ok');
+    await writeOnceHealthy(c, 'd');
     // Without a quorum the write waits inside etcd; then its node dies under it.
     for (const n of ['n3', 'n4', 'n5']) await db.pause(cluster, n);
     try {
