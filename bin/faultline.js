@@ -7,4 +7,8 @@ register();
 const { installShutdownHandlers } = await import('../harness/shutdown.ts');
 installShutdownHandlers();
 const { main } = await import('../harness/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Exit when the work is done even if something still holds the event loop (a build or an
+// install abandoned by Ctrl-C); unref'd, so a clean exit is not delayed.
+setTimeout(() => process.exit(code), 2_000).unref();

@@ -13,6 +13,7 @@ import { totalQueueChecker } from './jepsen/total-queue.ts';
 import { uniqueIdsChecker } from './jepsen/unique-ids.ts';
 import { linearizableChecker } from './linearizable/linearizable-checker.ts';
 import { statsChecker } from './stats.ts';
+import { wellFormedChecker } from './well-formed.ts';
 
 /** Checkers by name; `faultline check --checker NAME` and the workloads look them up here. */
 const checkers = new Map<string, Checker>();
@@ -30,6 +31,7 @@ export function checkerNames(): string[] {
 }
 
 registerChecker(statsChecker);
+registerChecker(wellFormedChecker);
 for (const c of [listAppendChecker, rwRegisterChecker, counterChecker, setChecker, setFullChecker, bankChecker, longForkChecker, uniqueIdsChecker, totalQueueChecker]) {
   registerChecker(c);
 }

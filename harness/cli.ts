@@ -5,13 +5,20 @@ import { cleanCommand } from './commands/clean.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
+import { runCommand } from './commands/run.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
+import type { RunEnvironment } from './run/environment.ts';
+
+export interface CliOptions {
+  /** Where `run` gets its backend and databases (tests pass a fake one). */
+  environment?: () => Promise<RunEnvironment>;
+}
 
 /**
  * Runs the CLI and returns the exit code: 0 valid, 1 invalid, 2 unknown, 254 bad arguments or
  * input, 255 the harness itself crashed (DESIGN.md §4).
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: CliOptions = {}): Promise<number> {
   let exitCode: number = EXIT.valid;
   const setExit = (code: number) => {
     exitCode = code;
@@ -20,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   const cli = yargs(argv)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
+    .command(runCommand(setExit, options.environment))
     .command(checkCommand(setExit))
     .command(cleanCommand(setExit))
     .command(doctorCommand(setExit))

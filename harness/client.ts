@@ -12,8 +12,11 @@ export interface Invocation {
 /** What the client says happened. */
 export interface Completion {
   type: Exclude<OpType, 'invoke'>;
-  value: unknown;
+  /** Required for `ok` (null for none); a `fail` or `info` without one keeps the invoked value. */
+  value?: unknown;
   error?: string;
+  /** The node that served the op, when not the one the client was opened on. */
+  node?: string;
 }
 
 /**

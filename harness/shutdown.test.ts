@@ -1,36 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { onShutdown, pendingShutdownHooks, runShutdownHooks } from './shutdown.ts';
+import { installShutdownHandlers, interceptSignals, onShutdown } from './shutdown.ts';
 
-describe('shutdown hooks', () => {
-  it('run newest first, once; a failing or unregistered hook does not stop the others', async () => {
-    const order: string[] = [];
+describe('signal interception', () => {
+  it('the first signal goes to the command, the second runs the hooks and exits', async () => {
+    const exits: number[] = [];
     const lines: string[] = [];
-    onShutdown('cluster', () => void order.push('cluster'));
-    onShutdown('broken', () => {
-      throw new Error('boom');
-    });
-    const off = onShutdown('removed', () => void order.push('removed'));
-    onShutdown('history', async () => {
-      await new Promise((r) => setTimeout(r, 5));
-      order.push('history');
-    });
-    off();
-    off();
-    expect(pendingShutdownHooks()).toEqual(['cluster', 'broken', 'history']);
-    await runShutdownHooks((l) => lines.push(l));
-    expect(order).toEqual(['history', 'cluster']);
-    expect(lines).toEqual(['cleanup: broken failed: boom']);
-    expect(pendingShutdownHooks()).toEqual([]);
-    await runShutdownHooks((l) => lines.push(l));
-    expect(order).toEqual(['history', 'cluster']);
-  });
-
-  it('give up on a hook that outlives the deadline and say what was skipped', async () => {
-    const lines: string[] = [];
-    onShutdown('later', () => {});
-    onShutdown('hangs', () => new Promise(() => {}));
-    await runShutdownHooks((l) => lines.push(l), 50);
-    expect(lines[0]).toMatch(/^cleanup: hangs failed: still running after \d+ ms$/);
-    expect(lines[1]).toMatch(/out of time; skipped later/);
+    installShutdownHandlers({ exit: (code) => exits.push(code), log: (l) => lines.push(l) });
+    const ran: string[] = [];
+    const unhook = onShutdown('tear down', () => void ran.push('hook'));
+    const release = interceptSignals((sig) => ran.push(`command saw ${sig}`));
+    process.emit('SIGINT');
+    expect(ran).toEqual(['command saw SIGINT']);
+    expect(exits).toEqual([]);
+    process.emit('SIGINT');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toEqual(['command saw SIGINT', 'hook']);
+    expect(exits).toEqual([130]);
+    release();
+    unhook();
   });
 });

@@ -14,6 +14,20 @@ interface Entry {
 const hooks: Entry[] = [];
 let shuttingDown: Promise<void> | undefined;
 let installed = false;
+let interceptor: ((signal: NodeJS.Signals) => void) | undefined;
+
+/**
+ * While set, the first SIGINT or SIGTERM goes to `handler` instead of running the hooks: a
+ * command that can stop itself gracefully (`run`: stop the workload, heal, copy logs, tear down,
+ * check what was recorded) does so, and its own cleanup unregisters the hooks as it goes. A second
+ * signal runs the hooks and exits as usual. Returns a function that removes the interceptor.
+ */
+export function interceptSignals(handler: (signal: NodeJS.Signals) => void): () => void {
+  interceptor = handler;
+  return () => {
+    if (interceptor === handler) interceptor = undefined;
+  };
+}
 
 /** Registers `fn`; returns a function that unregisters it (idempotent). */
 export function onShutdown(name: string, fn: ShutdownHook): () => void {
@@ -70,8 +84,9 @@ export interface ShutdownHandlerOptions {
 }
 
 /**
- * Installs SIGINT/SIGTERM/crash handlers that run the hooks and exit (130, 143, 255). A second
- * SIGINT while cleaning up exits at once. Idempotent; the CLI installs it for every command.
+ * Installs SIGINT/SIGTERM/crash handlers that run the hooks and exit (130, 143, 255), unless a
+ * command intercepts the first signal ({@link interceptSignals}). A second SIGINT while cleaning
+ * up exits at once. Idempotent; the CLI installs it for every command.
  */
 export function installShutdownHandlers(options: ShutdownHandlerOptions = {}): void {
   if (installed) return;
@@ -89,8 +104,18 @@ export function installShutdownHandlers(options: ShutdownHandlerOptions = {}): v
     if (hooks.length > 0) log(`${why}: cleaning up (${hooks.length} step${hooks.length === 1 ? '' : 's'})`);
     void runShutdownHooks(log).finally(() => exit(code));
   };
-  process.on('SIGINT', () => stop(130, 'interrupted'));
-  process.on('SIGTERM', () => stop(143, 'terminated'));
+  const onSignal = (signal: NodeJS.Signals, code: number, why: string) => {
+    const handler = interceptor;
+    if (handler && !signalled) {
+      // The command stops itself; the next signal falls through to the hooks.
+      interceptor = undefined;
+      handler(signal);
+      return;
+    }
+    stop(code, why);
+  };
+  process.on('SIGINT', () => onSignal('SIGINT', 130, 'interrupted'));
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143, 'terminated'));
   const crash = (err: unknown) => {
     const detail = err instanceof Error ? (process.env.FAULTLINE_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
     log(`crashed: ${detail}`);

@@ -23,7 +23,7 @@ describe('renderReport', () => {
     expect(page).toContain('Ruled out: this history is not <b>repeatable-read, serializable and strict-serializable</b>');
     expect(page).toContain('anti-dependency cycle: each transaction missed a write of the next');
     expect(page).toContain('<svg class="cycle"');
-    expect(page).toContain('faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition --nemesis-interval 2 --isolation serializable --seed 42');
+    expect(page).toContain('npx faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition --nemesis-interval 2 --recovery 1 --isolation serializable --option keyCount=5 --seed 42');
     expect(page).toContain('report written 2026-01-02 03:04:05 UTC');
   });
 

@@ -4,7 +4,8 @@ import { checkReplayCommand, replayCommand, shellWord } from './replay-command.t
 
 describe('replay commands', () => {
   it('rebuild the run line from test.json, seed last', () => {
-    expect(replayCommand(validRun().test)).toBe('faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition,kill --nemesis-interval 2 --seed 1234');
+    expect(replayCommand(validRun().test)).toBe('npx faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition,kill --nemesis-interval 2 --recovery 1 --option keyCount=5 --seed 1234');
+    expect(replayCommand({ ...validRun().test, options: { readConsistency: 'serializable', tag: 'true' } })).toContain('--option readConsistency=serializable --option \'tag="true"\' --seed');
     expect(replayCommand({ ...validRun().test, nemesis: [] })).not.toContain('--nemesis');
   });
 

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { startStoreServer } from '../../reports/serve/store-server.ts';
+import { interceptSignals } from '../shutdown.ts';
 
 interface ServeArgs {
   store: string;
@@ -21,11 +22,13 @@ export function serveCommand(): CommandModule<object, ServeArgs> {
       const started = await startStoreServer({ store: args.store, host: args.host, port: args.port });
       if (!started.loopback) process.stderr.write(`faultline: warning: listening on ${args.host}, so anyone who can reach this machine can read the store\n`);
       process.stdout.write(`serving ${args.store} at ${started.url} (Ctrl-C to stop)\n`);
+      // Ctrl-C stops the server and exits 0; without the interception the process-wide shutdown
+      // handler (harness/shutdown.ts) would exit 130 before the server closed.
+      let release = () => {};
       await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        release = interceptSignals(() => resolve());
       });
+      release();
       await started.close();
     },
   };

@@ -1,0 +1,104 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
+import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
+import { casRegister } from '../../workloads/register/register.ts';
+import { registerWorkload } from '../../workloads/registry.ts';
+import { main } from '../cli.ts';
+import type { RunEnvironment } from '../run/environment.ts';
+import { parseOptions } from './run.ts';
+
+const store = new MemoryStore();
+registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store) } });
+
+const environment = async (): Promise<RunEnvironment> => ({
+  backend: fakeBackend(),
+  // Each run starts from an empty register, as a fresh cluster would.
+  getDatabase: (name) => (name === 'memory' ? fakeDatabase('memory', { onSetup: () => store.values.clear() }) : undefined),
+  databaseNames: () => ['memory'],
+});
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'faultline-cli-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    const code = await main(argv, { environment });
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const base = ['run', '--db', 'memory', '--workload', 'mem-register', '--nodes', '3', '--concurrency', '3', '--time-limit', '0.3', '--rate', '0'];
+
+describe('faultline run', () => {
+  it.each([
+    [['--db', 'postgres'], 'faultline: unknown database "postgres"; expected one of memory\n'],
+    [['--workload', 'bank'], 'faultline: unknown workload "bank"; expected one of mem-register, register\n'],
+    [['--workload', 'register'], 'faultline: the register workload has no client for memory; databases it supports: etcd\n'],
+    [['--nodes', 'x'], 'faultline: --nodes must be an integer >= 1 (got not a number)\n'],
+    [['--concurrency', '0'], 'faultline: --concurrency must be an integer >= 1 (got 0)\n'],
+    [['--time-limit', '-1'], 'faultline: --time-limit must be a number > 0 (got -1)\n'],
+    [['--rate', '-5'], 'faultline: --rate must be a number >= 0 (got -5)\n'],
+    [['--nemesis', 'partition'], 'faultline: unknown nemesis "partition"; expected one of (none in this build)\n'],
+    [['--seed', '-3'], 'faultline: --seed must be a non-negative integer (got "-3")\n'],
+    [['--option', 'opsPerKye=3'], 'faultline: --option: unknown option "opsPerKye" for the register workload; known: opsPerKey, threadsPerKey, valueRange, readConsistency, timeoutMs\n'],
+    [['--name', '../x'], 'faultline: test name "../x" must be letters, digits, \'.\', \'_\' or \'-\' (and not "latest"): it names a folder in the store\n'],
+    [['--isolation', 'snapshot'], 'faultline: --isolation must be one of read-committed, repeatable-read, serializable (got "snapshot")\n'],
+    [['--frobnicate'], 'faultline: Unknown argument: frobnicate (see faultline --help)\n'],
+  ])('rejects %j with one line and exit 254', async (extra, message) => {
+    const { code, stdout, stderr } = await cli(...base, '--store', root, ...extra);
+    expect(stderr).toBe(message);
+    expect(stdout).toBe('');
+    expect(code).toBe(254);
+  });
+
+  it('--json prints only the result object on stdout; the seed and progress go to stderr', async () => {
+    const { code, stdout, stderr } = await cli(...base, '--store', root, '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.valid).toBe(true);
+    expect(result.ops.ok).toBeGreaterThan(10);
+    expect(stderr).toMatch(new RegExp(`^faultline run: memory-mem-register on 3 memory nodes, seed ${result.seed}\\n`));
+    expect(stderr).toContain(`run folder: `);
+    expect(stderr).toContain(`  linearizable: `);
+    expect(Object.keys(result.checkers).sort()).toEqual(['linearizable', 'stats', 'well-formed']);
+  });
+
+  it('a replay command reproduces the test spec', async () => {
+    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable');
+    const r1 = JSON.parse(first.stdout);
+    const argv = r1.replay.split(' ').slice(2).map((a: string) => a.replace(/^'(.*)'$/, '$1'));
+    expect(argv).toContain('--seed');
+    const second = await cli(...argv, '--json');
+    expect(second.code).toBe(0);
+    const r2 = JSON.parse(second.stdout);
+    const spec = async (dir: string) => {
+      const { versions: _v, ...rest } = JSON.parse(await readFile(join(dir, 'test.json'), 'utf8'));
+      return rest;
+    };
+    expect(await spec(r2.dir)).toEqual(await spec(r1.dir));
+    expect(r2.seed).toBe(r1.seed);
+    expect(r2.replay).toBe(r1.replay);
+  });
+});
+
+describe('--option values', () => {
+  it('are JSON when they parse, strings otherwise', () => {
+    expect(parseOptions(['a=3', 'b=true', 'c=serializable', 'd="x"', 'e=[1,2]', 'f=x=y'])).toEqual({ a: 3, b: true, c: 'serializable', d: 'x', e: [1, 2], f: 'x=y' });
+    expect(() => parseOptions(['novalue'])).toThrow('--option expects key=value (got "novalue")');
+  });
+});

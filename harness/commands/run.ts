@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
+import type { NemesisFactory } from '../../nemesis/nemesis.ts';
+import { getWorkload, workloadNames } from '../../workloads/registry.ts';
+import { databaseNames } from '../../docker/databases.ts';
+import { EXIT, InputError } from '../errors.ts';
+import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
+import { checkSeed, randomSeed } from '../random.ts';
+import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
+import { interceptSignals } from '../shutdown.ts';
+import { ProgressPrinter } from '../run/progress.ts';
+import { defaultTestName } from '../run/replay.ts';
+import { runTest, type RunResult } from '../run/run-test.ts';
+import { checkTestName } from '../store/store.ts';
+import type { TestSpec } from '../test-spec.ts';
+
+interface RunArgs {
+  db: string;
+  workload: string;
+  nodes: number;
+  concurrency: number;
+  rate: number;
+  'time-limit': number;
+  nemesis: string;
+  'nemesis-interval': number;
+  recovery: number;
+  seed?: string;
+  isolation?: string;
+  store: string;
+  name?: string;
+  option: string[];
+  json: boolean;
+}
+
+const ISOLATION = ['read-committed', 'repeatable-read', 'serializable'] as const;
+
+const none = (names: string[]) => (names.length === 0 ? '(none in this build)' : names.join(', '));
+
+export function runCommand(setExit: (code: number) => void, environment: () => Promise<RunEnvironment> = defaultEnvironment): CommandModule<object, RunArgs> {
+  return {
+    command: 'run',
+    describe: 'run a test: start a cluster, drive the workload (and faults), check the history',
+    builder: (y: Argv) =>
+      y
+        .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
+        .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
+        .option('nodes', { type: 'number', default: 5, describe: 'database nodes (containers n1…nN)' })
+        .option('concurrency', { type: 'number', default: 10, describe: 'client workers' })
+        .option('rate', { type: 'number', default: 200, describe: 'target total ops per second (0: as fast as the workers go)' })
+        .option('time-limit', { type: 'number', default: 60, describe: 'seconds of workload' })
+        .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults: ${none(nemesisNames())}` })
+        .option('nemesis-interval', { type: 'number', default: 10, describe: 'seconds between fault transitions' })
+        .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
+        .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
+        .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
+        .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })
+        .option('name', { type: 'string', describe: 'test name (store folder); default <db>-<workload>' })
+        .option('option', { type: 'string', array: true, default: [], describe: 'workload option key=value (value as JSON), repeatable' })
+        .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
+        .strictOptions() as unknown as Argv<RunArgs>,
+    handler: async (args) => {
+      const env = await environment();
+      const { spec, deps } = resolveRun(args, env);
+      const print = makePrinter(args.json);
+      print(`faultline run: ${spec.name} on ${spec.nodes} ${spec.db} nodes, seed ${spec.seed}`);
+
+      const controller = new AbortController();
+      // The first Ctrl-C stops the run gracefully (heal, copy logs, tear down, check the prefix);
+      // a second one runs the shutdown hooks and exits (harness/shutdown.ts).
+      const release = interceptSignals((sig) => {
+        print(`${sig}: stopping the workload, healing faults and removing the cluster (again to force)`);
+        controller.abort();
+      });
+      let outcome;
+      try {
+        outcome = await runTest(spec, {
+          ...deps,
+          storeRoot: args.store,
+          print,
+          signal: controller.signal,
+          observer: new ProgressPrinter(print, spec.timeLimit),
+        });
+      } finally {
+        release();
+      }
+      printSummary(outcome.result, print);
+      if (args.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
+      if (outcome.error !== undefined) {
+        process.stderr.write(`faultline: the run failed: ${outcome.result.error}\n`);
+        setExit(outcome.error instanceof InputError ? EXIT.badInput : EXIT.crash);
+      } else {
+        setExit(exitCodeFor(outcome.result.valid));
+      }
+    },
+  };
+}
+
+/** Turns flags into a test spec and its parts, or an InputError naming the flag and the choices. */
+export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpec; deps: { backend: RunEnvironment['backend']; db: NonNullable<ReturnType<RunEnvironment['getDatabase']>>; workload: NonNullable<ReturnType<typeof getWorkload>>; nemeses: NemesisFactory[] } } {
+  // A flag given twice: the last one wins, as in most CLIs (yargs would make it an array).
+  const args = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, Array.isArray(v) && k !== 'option' && k !== '_' ? v.at(-1) : v])) as RunArgs;
+  const db = env.getDatabase(args.db);
+  if (!db) throw new InputError(`unknown database ${JSON.stringify(args.db)}; expected one of ${none(env.databaseNames())}`);
+  const workload = getWorkload(args.workload);
+  if (!workload) throw new InputError(`unknown workload ${JSON.stringify(args.workload)}; expected one of ${none(workloadNames())}`);
+  if (!workload.clients[db.name]) {
+    throw new InputError(`the ${workload.name} workload has no client for ${db.name}; databases it supports: ${none(Object.keys(workload.clients))}`);
+  }
+  const int = (flag: keyof RunArgs, min: number) => {
+    const v = args[flag] as number;
+    if (!Number.isInteger(v) || v < min) throw new InputError(`--${flag} must be an integer >= ${min} (got ${Number.isNaN(v) ? 'not a number' : v})`);
+    return v;
+  };
+  const num = (flag: keyof RunArgs, min: number, minAllowed: boolean) => {
+    const v = args[flag] as number;
+    if (!Number.isFinite(v) || v < min || (!minAllowed && v === min)) {
+      throw new InputError(`--${flag} must be a number ${minAllowed ? '>=' : '>'} ${min} (got ${Number.isNaN(v) ? 'not a number' : v})`);
+    }
+    return v;
+  };
+  const nemesisList = args.nemesis.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const nemeses = nemesisList.map((name) => {
+    const f = getNemesis(name);
+    if (!f) throw new InputError(`unknown nemesis ${JSON.stringify(name)}; expected one of ${none(nemesisNames())}`);
+    return f;
+  });
+  const options = parseOptions(args.option);
+  // Options named after the database (`etcdStartTimeoutMs`) are the database's; the rest the workload's.
+  const workloadOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !k.startsWith(db.name)));
+  const problems = workload.checkOptions?.(workloadOptions) ?? [];
+  if (problems.length > 0) throw new InputError(`--option: ${problems.join('; ')}`);
+  const seed = args.seed === undefined ? randomSeed() : parseSeed(args.seed);
+  if (args.isolation !== undefined && !(ISOLATION as readonly string[]).includes(args.isolation)) {
+    throw new InputError(`--isolation must be one of ${ISOLATION.join(', ')} (got ${JSON.stringify(args.isolation)})`);
+  }
+  const name = args.name ?? defaultTestName({ db: db.name, workload: workload.name });
+  checkTestName(name);
+  const spec: TestSpec = {
+    name,
+    db: db.name,
+    workload: workload.name,
+    nodes: int('nodes', 1),
+    concurrency: int('concurrency', 1),
+    rate: num('rate', 0, true),
+    timeLimit: num('time-limit', 0, false),
+    nemesis: nemesisList,
+    nemesisInterval: num('nemesis-interval', 0, false),
+    recovery: num('recovery', 0, true),
+    seed,
+    ...(args.isolation === undefined ? {} : { isolation: args.isolation as TestSpec['isolation'] }),
+    options,
+  };
+  for (const f of nemeses) {
+    const why = f.unsupported?.(db, spec);
+    if (why) throw new InputError(`--nemesis ${f.name} cannot run against ${db.name}: ${why}`);
+  }
+  return { spec, deps: { backend: env.backend, db, workload, nemeses } };
+}
+
+function parseSeed(s: string): number {
+  if (!/^\d+$/.test(s.trim())) throw new InputError(`--seed must be a non-negative integer (got ${JSON.stringify(s)})`);
+  const n = Number(s);
+  checkSeed(n);
+  return n;
+}
+
+/** `key=value` pairs; the value is JSON when it parses (numbers, booleans), else a string. */
+export function parseOptions(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new InputError(`--option expects key=value (got ${JSON.stringify(p)})`);
+    const raw = p.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // A bare word is a string.
+    }
+    out[p.slice(0, eq)] = value;
+  }
+  return out;
+}
+
+function printSummary(r: RunResult, print: (line?: string) => void): void {
+  print();
+  print(`${verdictWord(r.valid)}  ${r.test}: ${r.ops.ok} ok, ${r.ops.fail} fail, ${r.ops.info} info in ${(r.durationMs / 1000).toFixed(1)} s${r.interrupted ? ' (interrupted)' : ''}`);
+  for (const [name, c] of Object.entries(r.checkers)) {
+    print(`  ${name}: ${verdictWord(c.valid)}${c.error ? ` (${c.error})` : ''}`);
+    for (const a of c.anomalies.slice(0, 5)) print(`    ${a.type}: ${a.text}`);
+    if (c.anomalies.length > 5) print(`    … and ${c.anomalies.length - 5} more`);
+  }
+  for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);
+  if (r.error) print(`  error: ${r.error}`);
+  const dir = relative(process.cwd(), r.dir) || '.';
+  print(`run folder: ${dir}`);
+  if (existsSync(join(r.dir, 'report.html'))) print(`report: ${join(dir, 'report.html')}`);
+  if (r.valid !== true) print(`replay: ${r.replay}`);
+}

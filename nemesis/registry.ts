@@ -1,0 +1,9 @@
+import { Registry } from '../harness/registry.ts';
+import type { NemesisFactory } from './nemesis.ts';
+
+/** Fault classes by name; `faultline run --nemesis NAME,…` looks them up here. */
+const factories = new Registry<NemesisFactory>();
+
+export const registerNemesis = (factory: NemesisFactory): void => factories.register(factory);
+export const getNemesis = (name: string): NemesisFactory | undefined => factories.get(name);
+export const nemesisNames = (): string[] => factories.names();

@@ -1,0 +1,39 @@
+import type { CheckOptions } from '../checkers/checker.ts';
+import type { Client } from '../harness/client.ts';
+import type { Generator } from '../harness/generator/generator.ts';
+import type { Random } from '../harness/random.ts';
+import type { TestSpec } from '../harness/test-spec.ts';
+
+/** A checker a workload wants run on its history, by registered name. */
+export interface CheckerUse {
+  readonly name: string;
+  readonly options?: CheckOptions;
+  /**
+   * When no checker of this name is registered in this build, the run goes on without it and
+   * `results.json` says so under `skipped` (instead of failing the run).
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * What clients do (STYLE.md #1, #12): a generator of client ops, the checkers that judge the
+ * history, and one client per database that supports the workload. The scheduler adds the rate,
+ * the time limit and the nemesis; a workload's generator only says which ops, in which order.
+ */
+export interface Workload {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  /** Client factories by database name: `--db` must be one of these keys. */
+  readonly clients: Readonly<Record<string, () => Client>>;
+  /**
+   * Checks `test.options` for this workload; returns one message per problem (empty when fine).
+   * Unknown options are problems too, so a typo does not silently do nothing.
+   */
+  checkOptions?(options: Record<string, unknown>): string[];
+  /** Client ops for the main phase; all randomness from `random`. */
+  generator(test: TestSpec, random: Random): Generator;
+  /** Client ops after faults are healed and the recovery window passed (final reads). */
+  finalGenerator?(test: TestSpec, random: Random): Generator;
+  checkers(test: TestSpec): CheckerUse[];
+}
