@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONSISTENCY_MODELS } from '../../checkers/elle/models.ts';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
 import { casRegister } from '../../workloads/register/register.ts';
@@ -58,6 +59,7 @@ describe('faultline run', () => {
     [['--option', 'opsPerKye=3'], 'faultline: --option: unknown option "opsPerKye" for the register workload; known: opsPerKey, threadsPerKey, valueRange, readConsistency, timeoutMs\n'],
     [['--name', '../x'], 'faultline: test name "../x" must be letters, digits, \'.\', \'_\' or \'-\' (and not "latest"): it names a folder in the store\n'],
     [['--isolation', 'snapshot'], 'faultline: --isolation must be one of read-committed, repeatable-read, serializable (got "snapshot")\n'],
+    [['--consistency-model', 'snapshot'], `faultline: unknown consistency model "snapshot"; expected one of ${CONSISTENCY_MODELS.join(', ')}\n`],
     [['--frobnicate'], 'faultline: Unknown argument: frobnicate (see faultline --help)\n'],
   ])('rejects %j with one line and exit 254', async (extra, message) => {
     const { code, stdout, stderr } = await cli(...base, '--store', root, ...extra);
@@ -79,7 +81,7 @@ describe('faultline run', () => {
   });
 
   it('a replay command reproduces the test spec', async () => {
-    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable');
+    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable', '--consistency-model', 'snapshot-isolation');
     const r1 = JSON.parse(first.stdout);
     const argv = r1.replay.split(' ').slice(2).map((a: string) => a.replace(/^'(.*)'$/, '$1'));
     expect(argv).toContain('--seed');

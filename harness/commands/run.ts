@@ -5,6 +5,7 @@ import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
 import { databaseNames } from '../../docker/databases.ts';
+import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
 import { checkSeed, randomSeed } from '../random.ts';
@@ -28,6 +29,7 @@ interface RunArgs {
   recovery: number;
   seed?: string;
   isolation?: string;
+  'consistency-model'?: string;
   store: string;
   name?: string;
   option: string[];
@@ -55,6 +57,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
+        .option('consistency-model', { type: 'string', describe: `what transactional checkers judge against (default strict-serializable): ${CONSISTENCY_MODELS.join(', ')}` })
         .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })
         .option('name', { type: 'string', describe: 'test name (store folder); default <db>-<workload>' })
         .option('option', { type: 'string', array: true, default: [], describe: 'workload option key=value (value as JSON), repeatable' })
@@ -135,6 +138,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
   if (args.isolation !== undefined && !(ISOLATION as readonly string[]).includes(args.isolation)) {
     throw new InputError(`--isolation must be one of ${ISOLATION.join(', ')} (got ${JSON.stringify(args.isolation)})`);
   }
+  const consistencyModel = args['consistency-model'] === undefined ? undefined : parseConsistencyModel(args['consistency-model']);
   const name = args.name ?? defaultTestName({ db: db.name, workload: workload.name });
   checkTestName(name);
   const spec: TestSpec = {
@@ -150,6 +154,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
     recovery: num('recovery', 0, true),
     seed,
     ...(args.isolation === undefined ? {} : { isolation: args.isolation as TestSpec['isolation'] }),
+    ...(consistencyModel === undefined ? {} : { consistencyModel }),
     options,
   };
   for (const f of nemeses) {
