@@ -20,14 +20,17 @@ const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 
 /**
  * Problems with `options` for a SQL workload whose own options (and their defaults) are
- * `defaults`: unknown names and values that are not positive integers.
+ * `defaults`: unknown names, `fractions` outside [0, 1], other numbers that are not positive
+ * integers.
  */
-export function sqlOptionProblems(workload: string, options: Record<string, unknown>, defaults: Record<string, unknown>): string[] {
+export function sqlOptionProblems(workload: string, options: Record<string, unknown>, defaults: Record<string, unknown>, fractions: readonly string[] = []): string[] {
   const known = { ...SQL_DEFAULTS, ...defaults };
   const problems: string[] = [];
   for (const [k, v] of Object.entries(options)) {
     if (!Object.hasOwn(known, k)) problems.push(`unknown option ${JSON.stringify(k)} for the ${workload} workload; known: ${Object.keys(known).join(', ')}`);
-    else if (typeof known[k as keyof typeof known] === 'number' && !positiveInt(v)) problems.push(`${k} must be a positive integer (got ${JSON.stringify(v)})`);
+    else if (fractions.includes(k)) {
+      if (!(typeof v === 'number' && v >= 0 && v <= 1)) problems.push(`${k} must be a number from 0 to 1 (got ${JSON.stringify(v)})`);
+    } else if (typeof known[k as keyof typeof known] === 'number' && !positiveInt(v)) problems.push(`${k} must be a positive integer (got ${JSON.stringify(v)})`);
   }
   return problems;
 }

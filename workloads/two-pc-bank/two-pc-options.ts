@@ -18,12 +18,5 @@ export const TWO_PC_DEFAULTS: TwoPcOptions = { accounts: 8, totalAmount: 800, ma
 
 export const twoPcOptions = (test: Pick<TestSpec, 'options'>): TwoPcOptions => workloadOptions(test, TWO_PC_DEFAULTS);
 
-export function twoPcOptionProblems(options: Record<string, unknown>): string[] {
-  const fractions = ['readFraction', 'coordinatorCrashes'];
-  const problems = sqlOptionProblems('2pc-bank', Object.fromEntries(Object.entries(options).filter(([k]) => !fractions.includes(k))), { ...TWO_PC_DEFAULTS });
-  for (const k of fractions) {
-    const v = options[k];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) problems.push(`${k} must be a number from 0 to 1 (got ${JSON.stringify(v)})`);
-  }
-  return problems;
-}
+export const twoPcOptionProblems = (options: Record<string, unknown>): string[] =>
+  sqlOptionProblems('2pc-bank', options, { ...TWO_PC_DEFAULTS }, ['readFraction', 'coordinatorCrashes']);
