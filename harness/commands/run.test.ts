@@ -6,7 +6,7 @@ import { CONSISTENCY_MODELS } from '../../checkers/elle/models.ts';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
 import { casRegister } from '../../workloads/register/register.ts';
-import { registerWorkload } from '../../workloads/registry.ts';
+import { registerWorkload, workloadNames } from '../../workloads/registry.ts';
 import { main } from '../cli.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import { parseOptions } from './run.ts';
@@ -48,7 +48,8 @@ const base = ['run', '--db', 'memory', '--workload', 'mem-register', '--nodes', 
 describe('faultline run', () => {
   it.each([
     [['--db', 'postgres'], 'faultline: unknown database "postgres"; expected one of memory\n'],
-    [['--workload', 'bank'], 'faultline: unknown workload "bank"; expected one of mem-register, register\n'],
+    [['--workload', 'nope'], `faultline: unknown workload "nope"; expected one of ${workloadNames().join(', ')}\n`],
+    [['--workload', 'bank'], 'faultline: the bank workload has no client for memory; databases it supports: postgres, mariadb\n'],
     [['--workload', 'register'], 'faultline: the register workload has no client for memory; databases it supports: etcd\n'],
     [['--nodes', 'x'], 'faultline: --nodes must be an integer >= 1 (got not a number)\n'],
     [['--concurrency', '0'], 'faultline: --concurrency must be an integer >= 1 (got 0)\n'],
