@@ -124,7 +124,8 @@ describe('2pc-bank generator', () => {
     const test = spec({ nodes: 3, options: { coordinatorCrashes: 0.2, recoverEvery: 1 } });
     const ops = simulate(twoPcBank.generator(test, Random.fromSeed(9)), { concurrency: 4, maxTime: 10e9, latency: () => 5e6 }).filter((o) => o.type === 'invoke');
     const transfers = ops.filter((o) => o.f === 'transfer').map((o) => o.value as { from: number; to: number; crash?: string });
-    expect(transfers.every((t) => shardIndex(t.from, 3) !== shardIndex(t.to, 3))).toBe(true);
+    expect(transfers.every((t) => shardIndex(t.from, 3, 8) !== shardIndex(t.to, 3, 8))).toBe(true);
+    expect(Array.from({ length: 8 }, (_, a) => shardIndex(a, 3, 8))).toEqual([0, 0, 0, 1, 1, 1, 2, 2]);
     expect(new Set(transfers.map((t) => t.crash))).toEqual(new Set([undefined, 'after-prepare', 'after-decision']));
     const recovers = ops.filter((o) => o.f === 'recover').map((o) => o.time / 1e9);
     expect(recovers.length).toBeGreaterThanOrEqual(9);

@@ -51,10 +51,11 @@ export class Coordinator {
   async transfer(t: ShardedTransfer): Promise<Completion> {
     const gid = this.log.nextGid();
     const base = { from: t.from, to: t.to, amount: t.amount, gid };
+    // Ascending account order: the lock order every transfer and read follows (see shardIndex).
     const parts = [
       { shard: this.shards.of(t.from), account: t.from, delta: -t.amount },
       { shard: this.shards.of(t.to), account: t.to, delta: t.amount },
-    ];
+    ].sort((a, b) => a.account - b.account);
     if (parts[0]!.shard === parts[1]!.shard) return { type: 'fail', value: base, error: `accounts ${t.from} and ${t.to} are on the same shard; a 2PC transfer needs two` };
     const sessions: SqlSession[] = [];
     try {

@@ -12,7 +12,7 @@ import { twoPcOptionProblems, twoPcOptions, type TwoPcOptions } from './two-pc-o
 export function twoPcOp(d: Draw, o: TwoPcOptions, shards: number): Invocation {
   if (d.bool(o.readFraction)) return { f: 'read', value: null };
   const from = d.int(0, o.accounts - 1);
-  const others = Array.from({ length: o.accounts }, (_, a) => a).filter((a) => shardIndex(a, shards) !== shardIndex(from, shards));
+  const others = Array.from({ length: o.accounts }, (_, a) => a).filter((a) => shardIndex(a, shards, o.accounts) !== shardIndex(from, shards, o.accounts));
   const value: ShardedTransfer = { from, to: d.pick(others), amount: d.int(1, o.maxTransfer) };
   if (d.bool(o.coordinatorCrashes)) value.crash = d.bool() ? 'after-prepare' : 'after-decision';
   return { f: 'transfer', value };

@@ -14,9 +14,14 @@ import { twoPcOptions } from './two-pc-options.ts';
 /** The decision log's file in the run folder. */
 export const DECISION_LOG = '2pc-decisions.jsonl';
 
-/** Account `a` lives on shard `a mod shards` (nodes n1…nN in order). */
-export function shardIndex(account: number, shards: number): number {
-  return account % shards;
+/**
+ * Accounts are range-partitioned over the shards (nodes n1…nN in order), so ascending account
+ * order is also shard order: transfers lock their two accounts in ascending order and reads lock
+ * shard by shard, and no two of them can wait on each other across shards (no distributed
+ * deadlock, which no single shard could detect).
+ */
+export function shardIndex(account: number, shards: number, accounts: number): number {
+  return Math.min(shards - 1, Math.floor((account * shards) / accounts));
 }
 
 /** One connection per shard, replaced when it breaks. */
@@ -26,13 +31,14 @@ class ShardSessions implements Shards {
 
   constructor(
     private readonly nodes: readonly NodeInfo[],
+    private readonly accounts: number,
     private readonly options: SessionOptions,
   ) {
     this.names = nodes.map((n) => n.name);
   }
 
   of(account: number): string {
-    return this.names[shardIndex(account, this.names.length)]!;
+    return this.names[shardIndex(account, this.names.length, this.accounts)]!;
   }
 
   async session(shard: string): Promise<SqlSession> {
@@ -65,7 +71,7 @@ export class TwoPcClient implements Client {
     if (cluster.nodes.length < 2) throw new InputError(`2pc-bank needs at least two shards: use --nodes 2 or 3 (got ${cluster.nodes.length})`);
     if (!run) throw new Error('the 2pc-bank client needs the run folder for its decision log');
     this.test = test;
-    this.shards = new ShardSessions(cluster.nodes, sessionOptions(test));
+    this.shards = new ShardSessions(cluster.nodes, twoPcOptions(test).accounts, sessionOptions(test));
     this.coordinator = new Coordinator(DecisionLog.open(join(run.dir, DECISION_LOG)), this.shards, postgresDialect);
   }
 
@@ -78,7 +84,7 @@ export class TwoPcClient implements Client {
       const s = await shards.session(name);
       await s.query('CREATE TABLE IF NOT EXISTS accounts (id INT PRIMARY KEY, balance INT NOT NULL)');
       await s.query('CREATE TABLE IF NOT EXISTS applied (gid TEXT NOT NULL, account INT NOT NULL, delta INT NOT NULL, PRIMARY KEY (gid, account))');
-      const mine = balances.map((b, a) => [a, b] as const).filter(([a]) => shardIndex(a, shards.names.length) === i);
+      const mine = balances.map((b, a) => [a, b] as const).filter(([a]) => shardIndex(a, shards.names.length, o.accounts) === i);
       for (const [a, b] of mine) await s.query('INSERT INTO accounts (id, balance) VALUES ($1, $2)', [a, b]);
     }
     await this.coordinator!.recover();

@@ -51,13 +51,13 @@ describe('2PC coordinator on two PostgreSQL shards', () => {
   });
 
   it('commits a cross-shard transfer on both shards and records the decision', async () => {
-    const done = await op('transfer', { from: 0, to: 1, amount: 10 });
+    const done = await op('transfer', { from: 0, to: 2, amount: 10 });
     expect(done.type).toBe('ok');
     const { gid, heldMs } = done.value as { gid: string; heldMs: number };
     expect(heldMs).toBeLessThan(1_000);
     expect(DecisionLog.open(join(dir, DECISION_LOG)).decision(gid)).toBe('commit');
     const read = await op('read');
-    expect(read.value).toMatchObject({ 0: 90, 1: 110 });
+    expect(read.value).toMatchObject({ 0: 90, 2: 110 });
     expect(sum(read.value)).toBe(400);
     const { gids } = await appliedGids();
     expect(gids('n1')).toContain(gid);
@@ -65,13 +65,13 @@ describe('2PC coordinator on two PostgreSQL shards', () => {
   });
 
   it('fails, and applies nothing, when a shard lacks the funds', async () => {
-    const done = await op('transfer', { from: 2, to: 3, amount: 1_000 });
+    const done = await op('transfer', { from: 2, to: 0, amount: 1_000 });
     expect(done).toMatchObject({ type: 'fail', error: expect.stringMatching(/^aborted: insufficient funds in account 2/) });
     expect(sum((await op('read')).value)).toBe(400);
   });
 
   it('leaves a transaction in doubt when the coordinator dies after PREPARE: readers block on its locks until recovery aborts it', async () => {
-    const crashed = await op('transfer', { from: 0, to: 1, amount: 5, crash: 'after-prepare' });
+    const crashed = await op('transfer', { from: 0, to: 2, amount: 5, crash: 'after-prepare' });
     expect(crashed.type).toBe('info');
     const gid = (crashed.value as { gid: string }).gid;
     expect((await appliedGids()).l.inDoubt).toEqual({ n1: [gid], n2: [gid] });
@@ -106,7 +106,7 @@ describe('2PC coordinator on two PostgreSQL shards', () => {
 
   it('fails a transfer whose shard is down, and leaves nothing behind', async () => {
     await db.kill(cluster, 'n1');
-    const done = await op('transfer', { from: 0, to: 1, amount: 1 });
+    const done = await op('transfer', { from: 0, to: 2, amount: 1 });
     expect(done.type).toBe('fail');
     await db.start(cluster, 'n1');
     await op('recover');
