@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +7,12 @@ import { statsChecker } from '../../checkers/stats.ts';
 import { wellFormedChecker } from '../../checkers/well-formed.ts';
 import { dockerClient } from '../../docker/engine.ts';
 import { LABEL } from '../../docker/labels.ts';
+import { faultlineCli } from '../../test/support/faultline-cli.ts';
 import { readHistoryFile } from '../importers/read-history.ts';
 import type { RunResult } from './run-test.ts';
 
 // `faultline run` end to end against real Docker containers and a real 5-node etcd cluster.
 
-const repo = join(import.meta.dirname, '..', '..');
 let store: string;
 beforeAll(async () => {
   store = await mkdtemp(join(tmpdir(), 'faultline-int-run-'));
@@ -22,35 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(store, { recursive: true, force: true });
 });
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** ms from SIGINT (when sent) to exit. */
-  afterSignalMs?: number;
-}
-
-/** Runs the CLI as a user would; `interruptAfter(stderr)` says when to send SIGINT. */
-async function faultline(args: string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<Exit> {
-  const child = spawn(process.execPath, [join(repo, 'bin/faultline.js'), ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let signalledAt: number | undefined;
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (interruptAfter && signalledAt === undefined && interruptAfter.line.test(stderr)) {
-      signalledAt = 0;
-      setTimeout(() => {
-        signalledAt = performance.now();
-        child.kill('SIGINT');
-      }, interruptAfter.delayMs);
-    }
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr, ...(signalledAt ? { afterSignalMs: performance.now() - signalledAt } : {}) };
-}
 
 async function leftovers(runId: string): Promise<string[]> {
   const docker = dockerClient();
@@ -71,7 +40,7 @@ async function checkPrefix(dir: string): Promise<number> {
 
 describe('faultline run against etcd in Docker', () => {
   it('records >= 1,000 ok ops in 30 s, exits 0 with a well-formed history, and leaves nothing behind', async () => {
-    const r = await faultline(['run', '--db', 'etcd', '--workload', 'register', '--nodes', '5', '--time-limit', '30', '--concurrency', '10', '--json', '--store', store]);
+    const r = await faultlineCli(['run', '--db', 'etcd', '--workload', 'register', '--nodes', '5', '--time-limit', '30', '--concurrency', '10', '--json', '--store', store]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.valid).toBe(true);
@@ -87,7 +56,7 @@ describe('faultline run against etcd in Docker', () => {
   });
 
   it('SIGINT mid-run: exits promptly, removes everything, and the history prefix checks', async () => {
-    const r = await faultline(['run', '--time-limit', '120', '--json', '--store', store], { line: /running the workload/, delayMs: 5_000 });
+    const r = await faultlineCli(['run', '--time-limit', '120', '--json', '--store', store], { line: /running the workload/, delayMs: 5_000 });
     expect(r.afterSignalMs, 'SIGINT was sent').toBeDefined();
     expect(r.afterSignalMs!).toBeLessThan(20_000);
     expect(r.code, r.stderr).toBe(2);
