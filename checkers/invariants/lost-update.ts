@@ -105,6 +105,7 @@ export const lostUpdateChecker: Checker = {
       stats: { checkMs: Math.round(performance.now() - t0) },
       details: {
         consistencyModel: model,
+        anomalyCounts: anomalies.countsOf((type) => prohibited.has(type)),
         allowedAnomalies: anomalies.list((type) => !prohibited.has(type)),
         ...(ordersNeeded(model).realtime ? {} : { unjudgedDeficits: deficits }),
         counters: Object.fromEntries(
