@@ -52,7 +52,12 @@ describe('report.html in headless Chromium', () => {
   it('shows a G2-item: verdict in words, the cycle diagram, and its ops in the timeline', async () => {
     const { page, requests, problems } = await open(g2ItemRun(), '20260101T000000.000');
     await expect.poll(() => page.locator('.verdict-word').textContent()).toBe('INVALID');
-    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G2-item and write-skew. stats found nothing wrong.');
+    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G2-item (write skew). stats found nothing wrong.');
+    // One cycle reported as G2-item and as write-skew is one card with both names.
+    expect(await page.locator('#anomalies article.anomaly').count()).toBe(1);
+    expect(await page.locator('#anomalies svg.cycle').count()).toBe(1);
+    expect(await page.locator('#anomalies h3').textContent()).toBe('G2-item — write skew 1 instance');
+    expect(await page.locator('#anomalies .anomaly-type > .meaning').textContent()).toBe('write skew: two transactions each read what the other overwrote');
     expect(await page.locator('.ruled-out').textContent()).toContain('repeatable-read, serializable, strong-session-serializable and strict-serializable');
     const diagram = page.locator('#anomalies svg.cycle').first();
     expect(await diagram.isVisible()).toBe(true);
