@@ -97,13 +97,14 @@ export function brief(value: unknown, options: BriefOptions = {}): string {
     return `[${parts.join(style.sep)}]`;
   }
   if (typeof value === 'object') {
+    // Objects are JSON inside, in either style (as the report has always written them).
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
     const parts = keptRuns(entries.length, { ends: options.ends, limit: options.limit }).map((run) =>
       'skipped' in run
         ? `…${run.skipped} more keys…`
         : entries
             .slice(run.from, run.to)
-            .map(([k, v]) => `${JSON.stringify(k)}:${brief(v, nested)}`)
+            .map(([k, v]) => `${JSON.stringify(k)}:${brief(v, { ...nested, style: JSON_STYLE })}`)
             .join(','),
     );
     return `{${parts.join(',')}}`;

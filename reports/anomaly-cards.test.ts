@@ -68,3 +68,12 @@ describe('the report with write skews folded in', () => {
     expect(section.match(/id="anomaly-write-skew"/g)).toHaveLength(1);
   });
 });
+
+describe('explanation text from a checker that does not abbreviate', () => {
+  it('shows its first 2,000 characters and the rest on demand', () => {
+    const text = `op 3 read ${'1 '.repeat(3000)}`;
+    const r: CheckResult = { checker: 'set', valid: false, anomalyTypes: ['lost-element'], anomalies: [{ type: 'lost-element', text }] };
+    const section = anomaliesSection(compose([r]), new Map()).value;
+    expect(section).toContain(`<div class="explanation">${text.slice(0, 2000)}… <details class="full-value"><summary>all 6,010 characters</summary><pre>${text}</pre></details></div>`);
+  });
+});

@@ -3,17 +3,35 @@ import { allCards, countByType, typeLabel, type Card, type TypeCount } from '../
 import { meaningOf } from '../anomaly-meanings.ts';
 import { cycleDiagram, isCycleExplanation } from '../cycle-diagram.ts';
 import { html, type SafeHtml } from '../escape.ts';
-import { formatCount, formatKey, formatValue, plural } from '../format.ts';
+import { formatCount, formatKey, formatValueFull, formatValueLines, plural } from '../format.ts';
 import { isLinearizabilityExplanation, linearizabilityView } from '../linearizability-view.ts';
 import type { RunResults } from '../report-input.ts';
 
 /** Drawn in full per anomaly type; the rest are listed as text (a broken database can yield thousands). */
 export const CARDS_PER_TYPE = 4;
 const LISTED_PER_TYPE = 200;
+/** Characters per micro-op in the transactions table before its lists are abbreviated. */
+const TXN_LINE_CHARS = 90;
 
 function opLinks(ops: readonly number[]): SafeHtml {
   const shown = ops.slice(0, 30);
   return html`${shown.map((op, i) => html`${i > 0 ? ' ' : ''}<a href="#timeline" class="op-link" data-op="${op}">#${op}</a>`)}${ops.length > shown.length ? ` … ${formatCount(ops.length - shown.length)} more` : ''}`;
+}
+
+/** Explanation text past this length (from a checker that does not abbreviate) shows its start, the rest on demand. */
+const TEXT_CHARS = 2_000;
+
+function longText(text: string): SafeHtml | string {
+  if (text.length <= TEXT_CHARS) return text;
+  return html`${text.slice(0, TEXT_CHARS)}… <details class="full-value"><summary>all ${formatCount(text.length)} characters</summary><pre>${text}</pre></details>`;
+}
+
+/** A transaction in the table: abbreviated, with the full value a click away when anything was left out. */
+function txnCell(value: unknown): SafeHtml {
+  const shown = formatValueLines(value, TXN_LINE_CHARS);
+  const full = formatValueFull(value);
+  const cut = shown.some((line, i) => line !== full[i]);
+  return html`<code>${shown.join('; ')}</code>${cut ? html`<details class="full-value"><summary>full value</summary><pre>${full.join('\n')}</pre></details>` : ''}`;
 }
 
 function anomalyCard(card: Card, title: string, n: number, pairs: ReadonlyMap<number, OpPair>, diagramId: string, meaning?: string): SafeHtml {
@@ -22,7 +40,7 @@ function anomalyCard(card: Card, title: string, n: number, pairs: ReadonlyMap<nu
   let picture: SafeHtml | string = '';
   if (isCycleExplanation(e)) {
     picture = html`<div class="diagram">${cycleDiagram(e, diagramId)}</div>
-<table class="txns"><thead><tr><th></th><th>process</th><th>op</th><th>transaction</th></tr></thead><tbody>${e.txns.map((t) => html`<tr><td><b>${t.name}</b></td><td>${String(t.process)}</td><td><a href="#timeline" class="op-link" data-op="${t.op}">#${t.op}</a></td><td><code>${formatValue(t.value, 400)}</code></td></tr>`)}</tbody></table>
+<table class="txns"><thead><tr><th></th><th>process</th><th>op</th><th>transaction</th></tr></thead><tbody>${e.txns.map((t) => html`<tr><td><b>${t.name}</b></td><td>${String(t.process)}</td><td><a href="#timeline" class="op-link" data-op="${t.op}">#${t.op}</a></td><td>${txnCell(t.value)}</td></tr>`)}</tbody></table>
 <ol class="steps">${e.steps.map((s) => html`<li><span class="edge-kind edge-${s.kind}">${s.kind}</span> ${s.text}</li>`)}</ol>`;
   } else if (isLinearizabilityExplanation(e)) {
     picture = html`<div class="diagram">${linearizabilityView(e, pairs)}</div>`;
@@ -32,7 +50,7 @@ function anomalyCard(card: Card, title: string, n: number, pairs: ReadonlyMap<nu
   return html`<article class="anomaly">
 <h4>${title} <span class="nth">#${n}</span> <span class="by">found by ${checker}${a.key === undefined ? '' : html` · key <code>${formatKey(a.key)}</code>`}</span></h4>
 ${meaning ? html`<p class="meaning">${meaning}</p>` : ''}
-<p class="explanation">${a.text}</p>
+<div class="explanation">${longText(a.text)}</div>
 ${picture}
 ${a.ops && a.ops.length > 0 ? html`<p class="ops">Operations involved (click to see them in the timeline): ${opLinks(a.ops)}</p>` : ''}
 </article>`;
