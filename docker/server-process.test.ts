@@ -30,6 +30,11 @@ describe('ServerProcess', () => {
     expect(signals).toEqual(['STOP', 'STOP', 'STOP']);
   });
 
+  it('refuses to pause a server that is not running, rather than pretend', async () => {
+    const cluster = fakeCluster({ signal: async () => 0 });
+    await expect(new ServerProcess(spec).pause(cluster, 'n1')).rejects.toThrow('mariadb on n1 is not running (killed?): nothing to pause');
+  });
+
   it('names the node, the last probe error and the log line when a server never gets ready', async () => {
     const cluster = fakeCluster({
       countProcesses: async () => 1,

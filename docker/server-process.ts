@@ -55,12 +55,14 @@ export class ServerProcess {
 
   /**
    * SIGSTOPs every process of the server. Repeats until a pass finds no process it had not seen,
-   * so a child forked while the parent was being stopped is stopped too.
+   * so a child forked while the parent was being stopped is stopped too. A server that is not
+   * running (killed) cannot be paused: that is an error, not a pause that silently did nothing.
    */
   async pause(cluster: Cluster, node: string): Promise<void> {
     let previous = -1;
     for (let pass = 0; pass < 20; pass++) {
       const count = await cluster.signal(node, this.spec.pattern, 'STOP');
+      if (count === 0 && pass === 0) throw new EnvironmentError(`${this.spec.name} on ${node} is not running (killed?): nothing to pause`);
       if (count === previous) return;
       previous = count;
     }
