@@ -10,7 +10,7 @@ const check = (h: ReturnType<HistoryBuilder['build']>) => twoPhaseCommitChecker.
 describe('2pc checker', () => {
   it('passes when every transaction is applied to both accounts or neither, and reports lock hold times', () => {
     const h = new HistoryBuilder()
-      .op(0, 'transfer', transfer('g1'), 'ok', { ...transfer('g1'), heldMs: 2 })
+      .op(0, 'transfer', transfer('g1'), 'ok', { ...transfer('g1'), heldMs: 2, pending: ['n2'] })
       .op(1, 'transfer', transfer('g2'), 'fail', transfer('g2'))
       .op(2, 'transfer', transfer('g3'), 'info', transfer('g3'))
       .op(0, 'recover', null, 'ok', { resolved: [{ gid: 'g3', shard: 'n2', decision: 'commit', heldMs: 4200 }], skipped: 0 })
@@ -20,6 +20,7 @@ describe('2pc checker', () => {
     expect(r.valid).toBe(true);
     expect(r.details?.preparedHeldMs).toEqual({ normal: { count: 1, p50: 2, p99: 2, max: 2 }, inDoubt: { count: 1, p50: 4200, p99: 4200, max: 4200 } });
     expect(r.details?.recovered).toEqual({ commit: 1, abort: 0 });
+    expect(r.details?.pendingCommits).toBe(1);
   });
 
   it('names a half-applied transaction, a lost commit, an aborted one applied, and one left in doubt', () => {

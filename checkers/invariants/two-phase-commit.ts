@@ -45,12 +45,14 @@ export const twoPhaseCommitChecker: Checker = {
     const t0 = performance.now();
     const transfers = new Map<string, { op: number; type: string; value: TransferValue }>();
     const normalHeld: number[] = [];
+    let pendingCommits = 0;
     for (const p of clientPairs(history, ['transfer'])) {
       const c = p.completion;
       const v = (c?.value ?? p.invoke.value) as TransferValue | null;
       if (typeof v !== 'object' || v === null || typeof v.from !== 'number') throw misfit('2pc', c ?? p.invoke, 'a transfer value must be {from, to, amount, gid}');
       if (typeof v.gid === 'string') transfers.set(v.gid, { op: (c ?? p.invoke).index, type: c?.type ?? 'info', value: v });
       if (c?.type === 'ok' && typeof v.heldMs === 'number') normalHeld.push(v.heldMs);
+      if (c?.type === 'ok' && Array.isArray(v.pending) && v.pending.length > 0) pendingCommits++;
     }
     const resolutions: Resolution[] = [];
     for (const p of clientPairs(history, ['recover'])) {
@@ -63,6 +65,8 @@ export const twoPhaseCommitChecker: Checker = {
     const last = ledgers.at(-1)?.completion;
     const details = {
       transfers: transfers.size,
+      /** Committed transfers whose COMMIT PREPARED failed on some shard (left to recovery). */
+      pendingCommits,
       preparedHeldMs: { normal: summary(normalHeld), inDoubt: summary(resolutions.map((r) => r.heldMs)) },
       recovered: { commit: resolutions.filter((r) => r.decision === 'commit').length, abort: resolutions.filter((r) => r.decision === 'abort').length },
       longestInDoubt: [...resolutions].sort((a, b) => b.heldMs - a.heldMs).slice(0, 5),

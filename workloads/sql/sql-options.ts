@@ -21,7 +21,7 @@ const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 /**
  * Problems with `options` for a SQL workload whose own options (and their defaults) are
  * `defaults`: unknown names, `fractions` outside [0, 1], other numbers that are not positive
- * integers.
+ * integers (or non-negative, where the default is 0).
  */
 export function sqlOptionProblems(workload: string, options: Record<string, unknown>, defaults: Record<string, unknown>, fractions: readonly string[] = []): string[] {
   const known = { ...SQL_DEFAULTS, ...defaults };
@@ -30,6 +30,9 @@ export function sqlOptionProblems(workload: string, options: Record<string, unkn
     if (!Object.hasOwn(known, k)) problems.push(`unknown option ${JSON.stringify(k)} for the ${workload} workload; known: ${Object.keys(known).join(', ')}`);
     else if (fractions.includes(k)) {
       if (!(typeof v === 'number' && v >= 0 && v <= 1)) problems.push(`${k} must be a number from 0 to 1 (got ${JSON.stringify(v)})`);
+    } else if (known[k as keyof typeof known] === 0) {
+      // Options whose default is 0 use 0 for "off" or "automatic".
+      if (!(Number.isInteger(v) && (v as number) >= 0)) problems.push(`${k} must be a non-negative integer (got ${JSON.stringify(v)})`);
     } else if (typeof known[k as keyof typeof known] === 'number' && !positiveInt(v)) problems.push(`${k} must be a positive integer (got ${JSON.stringify(v)})`);
   }
   return problems;

@@ -40,6 +40,8 @@ export class Coordinator {
     private readonly log: DecisionLog,
     private readonly shards: Shards,
     private readonly dialect: SqlDialect,
+    /** How long to wait between PREPARE and the decision: a slow coordinator, a wider in-doubt window for faults to hit. */
+    private readonly prepareHoldMs = 0,
   ) {}
 
   /**
@@ -80,6 +82,7 @@ export class Coordinator {
         await Promise.all(prepares.map((r, i) => (r.status === 'fulfilled' ? sessions[i]!.query(`ROLLBACK PREPARED '${gid}'`).catch(() => {}) : rollback(sessions[i]!))));
         return { type: 'fail', value: base, error: `prepare failed, aborted: ${failed.join('; ')}` };
       }
+      if (this.prepareHoldMs > 0) await new Promise((resolve) => setTimeout(resolve, this.prepareHoldMs));
       if (t.crash === 'after-prepare') return { type: 'info', value: base, error: 'coordinator crash (simulated) after PREPARE: in doubt until recovery' };
       const decision = this.log.decide(gid, 'commit');
       if (decision === 'abort') {

@@ -71,8 +71,9 @@ export class TwoPcClient implements Client {
     if (cluster.nodes.length < 2) throw new InputError(`2pc-bank needs at least two shards: use --nodes 2 or 3 (got ${cluster.nodes.length})`);
     if (!run) throw new Error('the 2pc-bank client needs the run folder for its decision log');
     this.test = test;
-    this.shards = new ShardSessions(cluster.nodes, twoPcOptions(test).accounts, sessionOptions(test));
-    this.coordinator = new Coordinator(DecisionLog.open(join(run.dir, DECISION_LOG)), this.shards, postgresDialect);
+    const o = twoPcOptions(test);
+    this.shards = new ShardSessions(cluster.nodes, o.accounts, sessionOptions(test));
+    this.coordinator = new Coordinator(DecisionLog.open(join(run.dir, DECISION_LOG)), this.shards, postgresDialect, o.prepareHoldMs);
   }
 
   /** Tables and accounts on every shard, then a recovery pass (what a restarted coordinator does first). */

@@ -12,9 +12,11 @@ export interface TwoPcOptions {
   coordinatorCrashes: number;
   /** Seconds between recovery passes during the run. */
   recoverEvery: number;
+  /** ms the coordinator waits between PREPARE and its decision (0: none), so kills land in doubt. */
+  prepareHoldMs: number;
 }
 
-export const TWO_PC_DEFAULTS: TwoPcOptions = { accounts: 8, totalAmount: 800, maxTransfer: 10, readFraction: 0.2, coordinatorCrashes: 0.02, recoverEvery: 2 };
+export const TWO_PC_DEFAULTS: TwoPcOptions = { accounts: 8, totalAmount: 800, maxTransfer: 10, readFraction: 0.2, coordinatorCrashes: 0.02, recoverEvery: 2, prepareHoldMs: 0 };
 
 export const twoPcOptions = (test: Pick<TestSpec, 'options'>): TwoPcOptions => workloadOptions(test, TWO_PC_DEFAULTS);
 

@@ -25,7 +25,7 @@ export function writeSkewOptions(test: Pick<TestSpec, 'options' | 'rate' | 'time
 }
 
 export function writeSkewOptionProblems(options: Record<string, unknown>): string[] {
-  const problems = sqlOptionProblems('write-skew', options, { ...WRITE_SKEW_DEFAULTS, shifts: 1 });
+  const problems = sqlOptionProblems('write-skew', options, { ...WRITE_SKEW_DEFAULTS });
   if (Number.isInteger(options.doctorsPerShift) && (options.doctorsPerShift as number) < 2) problems.push('doctorsPerShift must be at least 2');
   return problems;
 }
