@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../harness/run/run-test.ts';
+import { getNemesis } from '../nemesis/registry.ts';
 import { faultlineCli } from '../test/support/faultline-cli.ts';
 import { laned, ORACLE_LINES, oracleRunArgs, type OracleLine } from '../test/support/sql-oracle-lines.ts';
 
@@ -58,7 +59,8 @@ async function sample(line: OracleLine, store: string, seed: number): Promise<Sa
 
 const store = await mkdtemp(join(tmpdir(), 'faultline-bench-sql-'));
 const lane = laned<Sample>(2);
-const lines = ORACLE_LINES.filter((l) => l.title.includes(only));
+// Lines with faults need the nemesis in this build.
+const lines = ORACLE_LINES.filter((l) => l.title.includes(only) && (!l.extraArgs?.includes('--nemesis') || getNemesis('kill') !== undefined));
 const started = performance.now();
 const results = await Promise.all(lines.map(async (line) => ({ line, samples: await Promise.all(Array.from({ length: seeds }, (_, i) => lane(() => sample(line, store, 1000 + i)))) })));
 await rm(store, { recursive: true, force: true });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../checkers/result.ts';
 import { dockerClient } from '../docker/engine.ts';
+import { pairOps } from '../harness/history/op.ts';
+import { readHistoryFile } from '../harness/importers/read-history.ts';
 import type { RunResult } from '../harness/run/run-test.ts';
+import { getNemesis } from '../nemesis/registry.ts';
 import { runObjects } from '../test/run-objects.ts';
 import { faultlineCli } from '../test/support/faultline-cli.ts';
 import { laned, ORACLE_LINES, oracleRunArgs } from '../test/support/sql-oracle-lines.ts';
@@ -34,10 +37,32 @@ async function validUnderSnapshotIsolation(r: RunResult): Promise<void> {
   }
 }
 
+/** Every fault class asked for took effect at least once (a pause of a killed server does not). */
+async function faultsTookEffect(r: RunResult, fs: string[]): Promise<void> {
+  const history = await readHistoryFile(join(r.dir, 'history.jsonl'));
+  const done = pairOps(history).filter((p) => p.invoke.process === 'nemesis' && p.completion && !p.completion.error);
+  for (const f of fs) expect(done.map((p) => p.invoke.f), `${f} never took effect`).toContain(f);
+  expect(r.ops.fail).toBeGreaterThan(0);
+}
+
+/** Shard kills landed between PREPARE and COMMIT, and recovery committed what the log said. */
+async function inDoubtRecovered(r: RunResult): Promise<void> {
+  await faultsTookEffect(r, ['start-kill']);
+  const details = r.checkers['2pc']?.details as { pendingCommits: number; recovered: { commit: number } };
+  expect(details.pendingCommits).toBeGreaterThan(0);
+  expect(details.recovered.commit).toBeGreaterThan(0);
+  expect(r.checkers.bank?.valid).toBe(true);
+}
+
 const extra: Record<string, (r: RunResult) => void | Promise<void>> = {
   'PostgreSQL repeatable read: write-skew is invalid (G2-item, write-skew), and valid under snapshot isolation': validUnderSnapshotIsolation,
+  'PostgreSQL serializable under kill and pause: list-append stays valid': (r) => faultsTookEffect(r, ['start-kill', 'start-pause']),
+  '2pc-bank on three PostgreSQL shards under shard kills: total conserved, nothing half-applied or left in doubt': inDoubtRecovered,
 };
 const lines = ORACLE_LINES.map((l) => ({ ...l, also: extra[l.title] ?? (l.valid ? contended : undefined) }));
+
+/** Until the nemesis is merged into this build, the lines with faults cannot run. */
+const nemesisMissing = (l: (typeof lines)[number]) => l.extraArgs?.includes('--nemesis') === true && getNemesis('kill') === undefined;
 
 interface Outcome {
   code: number | null;
@@ -52,6 +77,7 @@ beforeAll(async () => {
   store = await mkdtemp(join(tmpdir(), 'faultline-sql-oracles-'));
   const lane = laned<Outcome>(2);
   for (const l of lines) {
+    if (nemesisMissing(l)) continue;
     runs.set(l.title, lane(async () => {
       const r = await faultlineCli(oracleRunArgs(l, store));
       return { code: r.code, stderr: r.stderr, ...(r.stdout.trim() ? { result: JSON.parse(r.stdout) as RunResult } : {}) };
@@ -65,7 +91,8 @@ afterAll(async () => {
 });
 
 describe('SQL isolation levels against the oracles', () => {
-  it.each(lines)('$title', async (line) => {
+  it.for(lines)('$title', async (line, ctx) => {
+    if (nemesisMissing(line)) return ctx.skip('the kill and pause nemeses are not in this build');
     const { code, stderr, result } = await runs.get(line.title)!;
     expect(result, stderr).toBeDefined();
     const r = result!;
