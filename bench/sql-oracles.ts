@@ -7,6 +7,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pairOps } from '../harness/history/op.ts';
+import { readHistoryFile } from '../harness/importers/read-history.ts';
 import type { RunResult } from '../harness/run/run-test.ts';
 import { getNemesis } from '../nemesis/registry.ts';
 import { faultlineCli } from '../test/support/faultline-cli.ts';
@@ -22,6 +24,8 @@ const only = arg('only', '');
 
 interface Sample {
   expected: boolean;
+  /** What shows the run tested something: effective faults, commits left in doubt by kills. */
+  evidence?: string;
   valid: RunResult['valid'];
   found: number;
   firstAnomalyS?: number;
@@ -54,7 +58,14 @@ async function sample(line: OracleLine, store: string, seed: number): Promise<Sa
     firstAnomalyS = Math.min(...anomalies.flatMap((a) => a.ops ?? []).map((i) => (times.get(i) ?? Infinity) / 1e9));
   }
   const expected = result.valid === line.valid && line.anomalies.every((a) => result.anomalyTypes.includes(a));
-  return { expected, valid: result.valid, found: Math.max(0, ...counts), firstAnomalyS, ok: result.ops.ok, fail: result.ops.fail, info: result.ops.info, wallS };
+  let evidence: string | undefined;
+  if (line.extraArgs?.includes('--nemesis')) {
+    const history = await readHistoryFile(join(result.dir, 'history.jsonl'));
+    const took = pairOps(history).filter((p) => p.invoke.process === 'nemesis' && p.invoke.f.startsWith('start-') && p.completion && !p.completion.error).map((p) => p.invoke.f.slice(6));
+    const pending = (result.checkers['2pc']?.details as { pendingCommits?: number } | undefined)?.pendingCommits;
+    evidence = [...new Set(took)].map((f) => `${took.filter((x) => x === f).length} ${f}`).join(', ') + (pending === undefined ? '' : `; ${pending} commits in doubt`);
+  }
+  return { expected, evidence, valid: result.valid, found: Math.max(0, ...counts), firstAnomalyS, ok: result.ops.ok, fail: result.ops.fail, info: result.ops.info, wallS };
 }
 
 const store = await mkdtemp(join(tmpdir(), 'faultline-bench-sql-'));
@@ -66,13 +77,14 @@ const results = await Promise.all(lines.map(async (line) => ({ line, samples: aw
 await rm(store, { recursive: true, force: true });
 
 console.log(`${seeds} seeds (1000…${999 + seeds}) per line, ${timeLimit} s runs, 2 at a time; ${((performance.now() - started) / 60_000).toFixed(1)} min in all\n`);
-console.log('| line | as expected | anomalies found (median) | first anomaly at (median s) | ok / fail / info ops (median) |');
-console.log('|---|---|---|---|---|');
+console.log('| line | as expected | anomalies found (median) | first anomaly at (median s) | ok / fail / info ops (median) | faults that took effect, per run |');
+console.log('|---|---|---|---|---|---|');
 for (const { line, samples } of results) {
   const good = samples.filter((s) => s.expected).length;
   const firsts = samples.flatMap((s) => (s.firstAnomalyS === undefined ? [] : [s.firstAnomalyS]));
   const found = line.valid ? '—' : String(median(samples.map((s) => s.found)));
   const first = line.valid ? '—' : firsts.length ? median(firsts).toFixed(1) : 'never';
   const ops = `${median(samples.map((s) => s.ok))} / ${median(samples.map((s) => s.fail))} / ${median(samples.map((s) => s.info))}`;
-  console.log(`| ${line.title} | ${good}/${samples.length} | ${found} | ${first} | ${ops} |`);
+  const evidence = samples.some((s) => s.evidence) ? samples.map((s) => s.evidence).join(' · ') : '—';
+  console.log(`| ${line.title} | ${good}/${samples.length} | ${found} | ${first} | ${ops} | ${evidence} |`);
 }
