@@ -27,7 +27,7 @@ export interface FileCheckResult extends CheckResult {
   model?: string;
   /** History entries (invocations and completions). */
   ops: number;
-  /** Distinct independent keys. */
+  /** Distinct keys: independent keys, else the keys transactions touch, else 1 for a single object. */
   keys: number;
 }
 
@@ -59,13 +59,13 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       let worst: Validity = true;
       for (const [file, history] of histories) {
         const r = await checkSafe(checker, history, options);
-        const keys = new Set(history.map((op) => op.key).filter((k) => k !== undefined)).size;
+        const keys = countKeys(history);
         const model = typeof r.details?.model === 'string' ? { model: r.details.model } : {};
         const { valid, ...rest } = r;
         results.push({ file, valid, ...model, ops: history.length, keys, ...rest });
         worst = mergeValidity(worst, r.valid);
         const against = 'model' in model ? ` against ${model.model}` : '';
-        print(`${file}: ${verdictWord(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} keys, ${r.stats?.checkMs?.toFixed(1)} ms)`);
+        print(`${file}: ${verdictWord(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
         if (r.error) print(`  ${r.error}`);
         for (const a of r.anomalies.slice(0, 10)) print(`  ${a.type}: ${a.text}`);
         if (r.anomalies.length > 10) print(`  … and ${r.anomalies.length - 10} more anomalies`);
@@ -88,4 +88,20 @@ function checkerOptions(args: CheckArgs): Record<string, unknown> {
   for (const [k, v] of Object.entries(args)) if (!skip.has(k) && !k.includes('-')) options[k] = v;
   if (args['time-limit'] !== undefined) options.timeLimitMs = args['time-limit'] * 1000;
   return options;
+}
+
+/**
+ * Keys a person would say the history covers: the independent `key` field when ops carry one,
+ * else the keys named by transactions' micro-ops (`["append", k, v]`), else one object.
+ */
+export function countKeys(history: readonly Op[]): number {
+  const keys = new Set<unknown>();
+  for (const op of history) if (op.key !== undefined) keys.add(op.key);
+  if (keys.size > 0) return keys.size;
+  for (const op of history) {
+    if (!Array.isArray(op.value)) continue;
+    for (const mop of op.value) if (Array.isArray(mop) && mop.length === 3 && typeof mop[0] === 'string') keys.add(mop[1]);
+  }
+  if (keys.size > 0) return keys.size;
+  return history.some((op) => op.process !== 'nemesis') ? 1 : 0;
 }
