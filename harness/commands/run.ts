@@ -6,7 +6,7 @@ import type { NemesisFactory } from '../../nemesis/nemesis.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { EXIT, InputError } from '../errors.ts';
-import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
+import { exitCodeFor, makePrinter, printAnomalies, verdictWord } from '../output.ts';
 import { checkSeed, randomSeed } from '../random.ts';
 import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
 import { interceptSignals } from '../shutdown.ts';
@@ -189,11 +189,10 @@ function printSummary(r: RunResult, print: (line?: string) => void): void {
   print(`${verdictWord(r.valid)}  ${r.test}: ${r.ops.ok} ok, ${r.ops.fail} fail, ${r.ops.info} info in ${(r.durationMs / 1000).toFixed(1)} s${r.interrupted ? ' (interrupted)' : ''}`);
   for (const [name, c] of Object.entries(r.checkers)) {
     print(`  ${name}: ${verdictWord(c.valid)}${c.error ? ` (${c.error})` : ''}`);
-    for (const a of c.anomalies.slice(0, 5)) print(`    ${a.type}: ${a.text}`);
-    if (c.anomalies.length > 5) print(`    … and ${c.anomalies.length - 5} more`);
+    printAnomalies(c.anomalies, print, 5, '    ');
   }
   for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);
-  if (r.error) print(`  error: ${r.error}`);
+  for (const reason of r.incomplete) print(`  not a pass: ${reason}`);
   const dir = relative(process.cwd(), r.dir) || '.';
   print(`run folder: ${dir}`);
   if (existsSync(join(r.dir, 'report.html'))) print(`report: ${join(dir, 'report.html')}`);
