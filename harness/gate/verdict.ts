@@ -32,8 +32,10 @@ export function gateVerdict(checked: Validity, facts: RunFacts): GateVerdict {
   if (facts.error !== undefined) incomplete.push(`the run failed: ${facts.error}`);
   if (facts.interrupted) incomplete.push('the run was interrupted before its time limit');
   for (const s of facts.skipped) incomplete.push(`the ${s.checker} checker did not run: ${s.reason}`);
-  if (facts.ops.invoked === 0) incomplete.push('no client operation was invoked');
-  else if (facts.ops.ok === 0) incomplete.push('no client operation succeeded');
+  // An empty run is worth saying only when nothing above already explains it.
+  const explained = incomplete.length > 0;
+  if (!explained && facts.ops.invoked === 0) incomplete.push('no client operation was invoked');
+  else if (!explained && facts.ops.ok === 0) incomplete.push('no client operation succeeded');
   // Anything but the three known values (a hand-edited or corrupt result) is not a pass either.
   const known: Validity = checked === true || checked === false ? checked : 'unknown';
   return { valid: known === true && incomplete.length > 0 ? 'unknown' : known, incomplete };
