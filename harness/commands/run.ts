@@ -17,7 +17,7 @@ import { statusOutput } from '../run/status-line.ts';
 import { defaultTestName } from '../run/replay.ts';
 import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
 import { checkTestName } from '../store/store.ts';
-import type { TestSpec } from '../test-spec.ts';
+import { TEST_DEFAULTS, type TestSpec } from '../test-spec.ts';
 
 /** `faultline run`'s flags, as yargs parses them (torture builds them for each of its runs). */
 export interface RunArgs {
@@ -51,13 +51,13 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       y
         .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
-        .option('nodes', { type: 'number', default: 5, describe: 'database nodes (containers n1…nN)' })
-        .option('concurrency', { type: 'number', default: 10, describe: 'client workers' })
-        .option('rate', { type: 'number', default: 200, describe: 'target total ops per second (0: as fast as the workers go)' })
-        .option('time-limit', { type: 'number', default: 60, describe: 'seconds of workload' })
+        .option('nodes', { type: 'number', default: TEST_DEFAULTS.nodes, describe: 'database nodes (containers n1…nN)' })
+        .option('concurrency', { type: 'number', default: TEST_DEFAULTS.concurrency, describe: 'client workers' })
+        .option('rate', { type: 'number', default: TEST_DEFAULTS.rate, describe: 'target total ops per second (0: as fast as the workers go)' })
+        .option('time-limit', { type: 'number', default: TEST_DEFAULTS.timeLimit, describe: 'seconds of workload' })
         .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults: ${none(nemesisNames())}` })
-        .option('nemesis-interval', { type: 'number', default: 10, describe: 'seconds between fault transitions' })
-        .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
+        .option('nemesis-interval', { type: 'number', default: TEST_DEFAULTS.nemesisInterval, describe: 'seconds between fault transitions' })
+        .option('recovery', { type: 'number', default: TEST_DEFAULTS.recovery, describe: 'seconds after the final heal before final operations' })
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
         .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })

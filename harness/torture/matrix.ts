@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { InputError } from '../errors.ts';
 import { checkTestName } from '../store/store.ts';
+import { TEST_DEFAULTS } from '../test-spec.ts';
 
 /** A database or workload in the matrix, possibly with its own options (several variants of one). */
 export interface Variant {
@@ -48,7 +49,7 @@ export interface MatrixInput {
   run?: Partial<RunSettings>;
 }
 
-export const RUN_DEFAULTS: RunSettings = { nodes: 5, concurrency: 10, rate: 200, timeLimit: 60, nemesisInterval: 10, recovery: 10, options: {} };
+export const RUN_DEFAULTS: RunSettings = { ...TEST_DEFAULTS, options: {} };
 
 /** Fills what neither the flags nor the file gave. `over` (the flags) wins over `base` (the file). */
 export function completeMatrix(base: MatrixInput, over: MatrixInput, defaults: { databases: string[]; workloads: string[] }): Matrix & { seed?: number } {
