@@ -63,6 +63,9 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       for (const path of args.files) {
         inputs.push((await isDirectory(path)) ? { kind: 'run', run: await loadStoredRun(path) } : { kind: 'file', file: path, history: await readHistoryFile(path, args.format) });
       }
+      if (args.checker !== undefined && inputs.every((i) => i.kind === 'run')) {
+        throw new InputError(`--checker applies to history files; a run folder is re-checked with its test's own checkers`);
+      }
       if (args.report !== undefined && (inputs.length !== 1 || inputs[0]!.kind !== 'file')) {
         throw new InputError(`--report draws one history file (a run folder's report.html is rewritten in place); got ${args.files.length} ${args.files.length === 1 ? 'run folder' : 'arguments'}`);
       }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -12,6 +12,7 @@ import { registerNemesis } from '../../nemesis/registry.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload } from '../../workloads/registry.ts';
 import { main } from '../cli.ts';
+import { installShutdownHandlers } from '../shutdown.ts';
 import { readHistoryFile } from '../importers/read-history.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import type { TortureSummary } from '../torture/summary.ts';
@@ -181,6 +182,35 @@ describe('faultline torture', () => {
     expect(s.runs.map((x) => x.verdict)).toEqual(['invalid', 'not-run']);
     expect(s.stopped).toBe('fail-fast');
     expect(r.code).toBe(1);
+  });
+
+  it('Ctrl-C stops the current run gracefully (checked: unknown) and leaves the rest not run; exit 2', async () => {
+    installShutdownHandlers({ exit: () => {}, log: () => {} });
+    const pending = cli('torture', '--db', 'memory', '--workload', 'mem-register', '--seeds', '3', ...settings, '--time-limit', '20', '--seed', '5', '--store', join(root, 'int'), '--json', '--junit', join(root, 'int.xml'));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const t0 = performance.now();
+    process.emit('SIGINT');
+    const r = await pending;
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const s = summaryOf(r.stdout);
+    expect(s.runs.map((x) => x.verdict)).toEqual(['unknown', 'not-run', 'not-run']);
+    expect(s.runs[0]!.incomplete).toEqual(['the run was interrupted before its time limit']);
+    expect(s.runs[1]!.incomplete).toEqual(['not run: the session was interrupted']);
+    expect(s.stopped).toBe('interrupted');
+    expect(r.code).toBe(2);
+    const doc = xml.parse(await readFile(join(root, 'int.xml'), 'utf8'));
+    expect(doc.testsuites.errors).toBe('3');
+  });
+
+  it('a run whose harness throws (its store folder cannot be made) is crashed, the session goes on, and exits 255', async () => {
+    const storeDir = join(root, 'crash-store');
+    await mkdir(storeDir, { recursive: true });
+    await writeFile(join(storeDir, 'memory-mem-register-none'), 'a file where the test folder should be');
+    const r = await cli('torture', '--db', 'memory', '--workload', 'mem-register', '--nemesis', 'none', '--nemesis', 'flaky', ...settings, '--seed', '5', '--store', storeDir, '--json');
+    const s = summaryOf(r.stdout);
+    expect(s.runs.map((x) => x.verdict)).toEqual(['crashed', 'valid']);
+    expect(s.runs[0]!.incomplete[0]).toMatch(/^the harness crashed: .*(EEXIST|ENOTDIR)/);
+    expect(r.code).toBe(255);
   });
 
   it('an all-valid session exits 0; a matrix file (YAML) with variants and seeds', async () => {

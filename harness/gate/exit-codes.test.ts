@@ -157,6 +157,8 @@ describe('faultline check RUN_DIR', () => {
     expect(r.code).toBe(254);
     expect(r.stderr).toBe(`faultline: ${root}: no test.json here: not a faultline run folder (expected store/<test>/<timestamp>/)\n`);
     const dir = await freshRun();
+    const c = await cli('check', dir, '--checker', 'stats');
+    expect([c.code, c.stderr]).toEqual([254, "faultline: --checker applies to history files; a run folder is re-checked with its test's own checkers\n"]);
     const test = JSON.parse(await readFile(join(dir, 'test.json'), 'utf8'));
     await writeFile(join(dir, 'test.json'), JSON.stringify({ ...test, workload: 'queue' }));
     const w = await cli('check', dir);

@@ -39,6 +39,12 @@ export class FaultTracker {
   }
 }
 
+/** The fault class a nemesis op belongs to (`stop-partition` → partition, `resume` → pause); `f` itself when unknown. */
+export function faultClass(f: string): string {
+  const t = transition(f);
+  return t === undefined || t.fault === '*' ? f : t.fault;
+}
+
 function transition(f: string): { fault: string; start: boolean } | undefined {
   switch (f) {
     case 'kill':

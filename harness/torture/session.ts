@@ -4,7 +4,8 @@ import { RunProgress } from '../run/progress.ts';
 import { runTest } from '../run/run-test.ts';
 import type { StatusOutput } from '../run/status-line.ts';
 import type { PlannedRun } from './plan.ts';
-import { countsLine, displayPath, notRun, summarizeRun, verdictLabel, type TortureRun } from './summary.ts';
+import { countsLine, crashedRun, displayPath, notRun, summarizeRun, verdictLabel, type TortureRun } from './summary.ts';
+import { errorText } from '../scheduler/workers.ts';
 import { replayCommand } from '../run/replay.ts';
 
 /** A planned run with its test and parts resolved (validated before the session starts). */
@@ -53,13 +54,16 @@ export async function runSession(options: SessionOptions): Promise<SessionOutcom
       if (s === undefined) return undefined;
       return done.length === 0 ? `${head} · ${s}` : `${head} · ${s} · so far ${countsLine(done)}`;
     });
-    let outcome;
+    let result: TortureRun;
     try {
-      outcome = await runTest(spec, { ...run.deps, storeRoot: options.storeRoot, signal, observer: progress, ...(options.verbose ? { print: out.print } : {}) });
+      const outcome = await runTest(spec, { ...run.deps, storeRoot: options.storeRoot, signal, observer: progress, ...(options.verbose ? { print: out.print } : {}) });
+      result = summarizeRun(planned, outcome.result, runExitCode(outcome), progress.faults.started);
+    } catch (err) {
+      // runTest records its own failures; this is the harness itself (the store unwritable…).
+      result = crashedRun(planned, replayCommand(spec, options.storeRoot), errorText(err));
     } finally {
       out.stop();
     }
-    const result = summarizeRun(planned, outcome.result, runExitCode(outcome), progress.faults.started);
     done.push(result);
     out.print(`${head}: ${verdictText(result)}, ${result.ops ? `${result.ops.ok}/${result.ops.invoked} ok` : 'no ops'}, ${result.faults} faults, ${(result.durationMs / 1000).toFixed(1)} s → ${result.dir ? displayPath(result.dir) : '-'}`);
     for (const reason of result.incomplete) out.print(`  not a pass: ${reason}`);

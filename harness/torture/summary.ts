@@ -112,6 +112,11 @@ export function notRun(p: PlannedRun, replay: string, why: string): TortureRun {
   return { ...planned(p), verdict: 'not-run', exitCode: null, anomalyTypes: [], ops: null, faults: 0, durationMs: 0, startedAt: null, dir: null, replay, incomplete: [`not run: ${why}`], checkers: {} };
 }
 
+/** A run whose harness threw before it could record a result (the session goes on without it). */
+export function crashedRun(p: PlannedRun, replay: string, message: string): TortureRun {
+  return { ...notRun(p, replay, ''), verdict: 'crashed', exitCode: EXIT.crash, incomplete: [`the harness crashed: ${message}`] };
+}
+
 /**
  * The session's exit code: 1 when any run found an anomaly (the finding matters most), else 255
  * when a run crashed, 254 when one was given bad input, 2 when any is unknown or did not run,
