@@ -19,8 +19,8 @@ describe('renderReport', () => {
     expect(verdictAt).toBeGreaterThan(0);
     expect(verdictAt).toBeLessThan(page.indexOf('id="anomalies"'));
     expect(page).toContain('<span class="verdict-word">INVALID</span>');
-    expect(page).toContain('Invalid: list-append found G2-item.');
-    expect(page).toContain('Ruled out: this history is not <b>repeatable-read, serializable and strict-serializable</b>');
+    expect(page).toContain('Invalid: list-append found G2-item and write-skew.');
+    expect(page).toContain('Ruled out: this history is not <b>repeatable-read, serializable, strong-session-serializable and strict-serializable</b>');
     expect(page).toContain('anti-dependency cycle: each transaction missed a write of the next');
     expect(page).toContain('<svg class="cycle"');
     expect(page).toContain('npx faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition --nemesis-interval 2 --recovery 1 --isolation serializable --option keyCount=5 --seed 42');

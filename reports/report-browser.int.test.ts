@@ -52,13 +52,13 @@ describe('report.html in headless Chromium', () => {
   it('shows a G2-item: verdict in words, the cycle diagram, and its ops in the timeline', async () => {
     const { page, requests, problems } = await open(g2ItemRun(), '20260101T000000.000');
     await expect.poll(() => page.locator('.verdict-word').textContent()).toBe('INVALID');
-    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G2-item. stats found nothing wrong.');
-    expect(await page.locator('.ruled-out').textContent()).toContain('repeatable-read, serializable and strict-serializable');
-    const diagram = page.locator('#anomalies svg.cycle');
+    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G2-item and write-skew. stats found nothing wrong.');
+    expect(await page.locator('.ruled-out').textContent()).toContain('repeatable-read, serializable, strong-session-serializable and strict-serializable');
+    const diagram = page.locator('#anomalies svg.cycle').first();
     expect(await diagram.isVisible()).toBe(true);
     expect((await diagram.boundingBox())!.width).toBeGreaterThan(400);
     expect(await diagram.locator('g.txn').count()).toBe(2);
-    expect(await diagram.locator('g.edge-label text').allTextContents()).toEqual(['rw x [1]→3', 'rw y [1]→2']);
+    expect(await diagram.locator('g.edge-label text').allTextContents()).toEqual(['rw x 1→3', 'rw y 1→2']);
     await page.screenshot({ path: join(ARTIFACTS, 'report-g2-item.png'), fullPage: true });
     await page.locator('#anomalies .ops a.op-link').first().click();
     await expect.poll(() => page.locator('#timeline g.op.hl').count()).toBe(2);

@@ -23,8 +23,26 @@ export function explainFailure<S>(model: CompleteModel<S>, f: Failure<S>): Linea
     failedOpText: model.describeOp(failed.op),
     failedCompletion: failed.complete,
   };
+  const prefixStates = statesAlong(model, f);
+  if (prefixStates) e.prefixStates = prefixStates;
   if (f.key !== undefined) e.key = f.key;
   return e;
+}
+
+/**
+ * The model state after each op of the longest prefix, for the report's hover. The prefix is a
+ * legal linearization, so every step succeeds; if one does not, no states are claimed at all.
+ */
+function statesAlong<S>(model: CompleteModel<S>, f: Failure<S>): string[] | undefined {
+  let state = model.init();
+  const out: string[] = [];
+  for (const i of f.longestPrefix) {
+    const next = model.step(state, f.ops[i]!.op);
+    if (next === undefined) return undefined;
+    state = next;
+    out.push(model.describeState(state));
+  }
+  return out;
 }
 
 /** The same failure as one paragraph a person can act on. */

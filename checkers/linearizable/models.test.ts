@@ -110,6 +110,7 @@ describe('explanations', () => {
       failedCompletion: 5,
       failedOpText: 'read → 1',
       states: ['2'],
+      prefixStates: ['1', '2'],
     });
     expect(a.text).toBe(
       'read → 1 by process 2 (ops 4–5) cannot be linearized. The longest linearizable prefix found orders 2 ops (2 of the 3 that completed) and ends with write 2 by process 1 (ops 2–3); just before it returned, the cas-register could be 2, and read → 1 is impossible from that state.',
