@@ -215,7 +215,7 @@ describe('faultline torture', () => {
 
   it('an all-valid session exits 0; a matrix file (YAML) with variants and seeds', async () => {
     const file = join(root, 'matrix.yaml');
-    await writeFile(file, ['seeds: 2', 'databases: [memory]', 'workloads:', '  - mem-register', '  - {workload: mem-register, label: small-values, options: {valueRange: 2}}', 'nemesis: [flaky]', 'time-limit: 0.3', 'nodes: 3', 'concurrency: 3', 'rate: 300', 'nemesis-interval: 0.05', 'recovery: 0', ''].join('\n'));
+    await writeFile(file, ['seeds: 2', 'databases: [memory]', 'workloads:', '  - mem-register', '  - {workload: mem-register, label: small-values, options: {valueRange: 2}}', 'nemesis: [flaky]', 'time-limit: 0.5', 'nodes: 3', 'concurrency: 3', 'rate: 300', 'nemesis-interval: 0.05', 'recovery: 0', ''].join('\n'));
     const r = await cli('torture', '--matrix', file, '--seed', '11', '--store', join(root, 'yaml'), '--json');
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(r.stdout);

@@ -13,7 +13,7 @@ import { statusOutput, type StatusOutput } from '../run/status-line.ts';
 import { interceptSignals } from '../shutdown.ts';
 import { runTimestamp } from '../store/store.ts';
 import type { TestSpec } from '../test-spec.ts';
-import { completeMatrix, parseFaults, readMatrixFile, variant, type KnownNames, type Matrix, type MatrixInput } from '../torture/matrix.ts';
+import { completeMatrix, faultName, parseFaults, readMatrixFile, variant, type KnownNames, type Matrix, type MatrixInput } from '../torture/matrix.ts';
 import { parseShard, planMatrix, plannedSpec, shardRuns, type Shard } from '../torture/plan.ts';
 import { runSession, type SessionRun } from '../torture/session.ts';
 import { countsLine, displayPath, failingLines, isTortureSummary, mergeSummaries, renderTable, runSubjectOf, sessionExitCode, sessionId, type TortureSummary } from '../torture/summary.ts';
@@ -101,7 +101,7 @@ async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput
     if (!workload.clients[database.name]) return `the ${w.name} workload has no client for ${db.name}`;
     const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, shape.run);
     for (const f of nemesis) {
-      const why = getNemesis(f)!.unsupported?.(database, spec);
+      const why = getNemesis(faultName(f))!.unsupported?.(database, spec);
       if (why) return `${f}: ${why}`;
     }
     return undefined;
@@ -250,7 +250,7 @@ function flagsInput(args: TortureArgs, known: KnownNames): MatrixInput {
   if (workloads) input.workloads = workloads;
   if (args.nemesis !== undefined) {
     const combos = args.nemesis.map((v) => [...new Set(parseFaults(v))].sort());
-    for (const f of combos.flat()) if (!known.nemeses.includes(f)) throw new InputError(`--nemesis: unknown nemesis ${JSON.stringify(f)}; expected one of ${known.nemeses.join(', ') || '(none in this build)'}`);
+    for (const f of combos.flat()) if (!known.nemeses.includes(faultName(f))) throw new InputError(`--nemesis: unknown nemesis ${JSON.stringify(faultName(f))}; expected one of ${known.nemeses.join(', ') || '(none in this build)'}`);
     input.nemesis = combos.filter((c, i) => combos.findIndex((d) => d.join() === c.join()) === i);
   }
   if (args.seeds !== undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeMatrix, parseFaults, parseMatrix, variant, RUN_DEFAULTS } from './matrix.ts';
+import { completeMatrix, faultLabel, parseFaults, parseMatrix, variant, RUN_DEFAULTS } from './matrix.ts';
 
 const known = { databases: ['etcd', 'postgres'], workloads: ['register', 'list-append'], nemeses: ['partition', 'kill', 'pause'] };
 
@@ -56,9 +56,11 @@ describe('completeMatrix', () => {
     expect(m).toEqual({ databases: [variant('postgres')], workloads: [variant('register')], nemesis: [[]], seeds: 3, run: { ...RUN_DEFAULTS, timeLimit: 30, nodes: 3, options: { a: 1, b: 2 } } });
   });
 
-  it('parseFaults: none, comma- or plus-separated', () => {
+  it('parseFaults: none, or comma-separated entries that may carry variants; labels fit a folder name', () => {
     expect(parseFaults('none')).toEqual([]);
     expect(parseFaults(' partition, kill ')).toEqual(['partition', 'kill']);
-    expect(parseFaults('kill+pause')).toEqual(['kill', 'pause']);
+    expect(parseFaults('partition:one+majority,kill')).toEqual(['partition:one+majority', 'kill']);
+    expect(faultLabel(['kill', 'partition:one+majority'])).toBe('kill.partition_one_majority');
+    expect(faultLabel([])).toBe('none');
   });
 });

@@ -70,11 +70,16 @@ export function variant(name: string, label = name, options: Record<string, unkn
   return { name, label, options, ...(isolation === undefined ? {} : { isolation }) };
 }
 
-/** `partition,kill` or `none` → a fault combination. */
+/** `partition,kill` or `none` → a fault combination (each `NAME` or `NAME:VARIANT+VARIANT`, as for run). */
 export function parseFaults(text: string): string[] {
   const t = text.trim();
   if (t === 'none' || t === '') return [];
-  return t.split(/[,+]/).map((s) => s.trim()).filter((s) => s !== '');
+  return t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** The fault class of a combination's entry: `partition:one+majority` → partition. */
+export function faultName(entry: string): string {
+  return entry.split(':')[0]!.trim();
 }
 
 /** Names the file format and every problem, with line numbers (STYLE.md #3). */
@@ -224,8 +229,8 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
       o.nemesis.forEach((item: unknown, i) => {
         const faults = typeof item === 'string' ? parseFaults(item) : Array.isArray(item) && item.every((f) => typeof f === 'string') ? item.map((f: string) => f.trim()) : undefined;
         if (!faults) return problems.add(['nemesis', i], 'a fault combination is "none", "partition,kill" or a list of fault names');
-        const unknown = faults.filter((f) => !known.nemeses.includes(f));
-        if (unknown.length > 0) return problems.add(['nemesis', i], `unknown nemesis ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected one of ${known.nemeses.join(', ') || '(none in this build)'}`);
+        const unknown = faults.filter((f) => !known.nemeses.includes(faultName(f)));
+        if (unknown.length > 0) return problems.add(['nemesis', i], `unknown nemesis ${unknown.map((u) => JSON.stringify(faultName(u))).join(', ')}; expected one of ${known.nemeses.join(', ') || '(none in this build)'}`);
         const combo = [...new Set(faults)].sort();
         if (combos.some((c) => faultLabel(c) === faultLabel(combo))) return problems.add(['nemesis', i], `the fault combination ${faultLabel(combo)} is listed twice`);
         combos.push(combo);
@@ -238,9 +243,9 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
   return out;
 }
 
-/** How a fault combination appears in run names: `none`, `partition`, `kill.pause`. */
+/** How a fault combination appears in run names: `none`, `partition`, `kill.pause`, `partition_one_majority`. */
 export function faultLabel(faults: readonly string[]): string {
-  return faults.length === 0 ? 'none' : faults.join('.');
+  return faults.length === 0 ? 'none' : faults.map((f) => f.replace(/[^A-Za-z0-9_-]+/g, '_')).join('.');
 }
 
 function labelOk(label: string): boolean {
