@@ -139,7 +139,7 @@ describe('faultline torture', () => {
       const cmp = compareSchedules(a, b);
       expect(cmp.problems, r.id).toEqual([]);
       expect(cmp.comparedOps).toBeGreaterThan(20);
-      if (r.nemesis.length > 0) expect(cmp.comparedNemesis).toBeGreaterThan(2);
+      if (r.nemesis.length > 0) expect(cmp.comparedNemesis).toBeGreaterThan(0);
     }
     // Another seed gives other runs' seeds and other schedules.
     const other = summaryOf((await cli('torture', ...matrix, ...settings, '--seed', '4243', '--store', join(root, 'other'), '--json')).stdout);

@@ -29,7 +29,7 @@ describe('statusOutput', () => {
     s.print('starting');
     let n = 0;
     s.start(() => `status ${++n}`);
-    await sleep(100);
+    await until(() => n >= 2);
     s.stop();
     const after = out.text;
     await sleep(60);
@@ -47,9 +47,9 @@ describe('statusOutput', () => {
     expect(s.live).toBe(true);
     let n = 0;
     s.start(() => `status ${++n}`);
-    await sleep(50);
+    await until(() => n >= 3);
     s.print('a line in between');
-    await sleep(30);
+    await until(() => n >= 6);
     s.stop();
     expect(out.text).toMatch(CSI);
     expect(n).toBeGreaterThan(3);
@@ -93,6 +93,15 @@ describe('RunProgress', () => {
     expect(p.status()).toBe('2 s / 60 s · 150 ops/s · ok 200 fail 1 info 1 · faults: partition');
   });
 });
+
+/** Waits for a timer-driven condition (a loaded machine delays timers; a fixed sleep would flake). */
+async function until(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
 
 /** Replays cursor-up / erase-line sequences to get the lines left on screen. */
 function simulate(text: string): string[] {
