@@ -25,9 +25,18 @@ describe('ServerProcess', () => {
   it('stops again until no new process appears, so a child forked mid-pause is stopped too', async () => {
     const counts = [3, 4, 4, 4];
     const signals: string[] = [];
-    const cluster = fakeCluster({ signal: async (_n, _p, s) => (signals.push(s), counts.shift() ?? 4) });
+    // The node reports a thread still running once, then none.
+    const running = ['123/124 R\n', ''];
+    const cluster = fakeCluster({
+      signal: async (_n, _p, s) => (signals.push(s), counts.shift() ?? 4),
+      exec: async (_n, _argv, options) => {
+        expect(options?.env).toEqual({ PATTERN: '^mariadbd ' });
+        return { exitCode: 0, stdout: running.shift() ?? '', stderr: '' };
+      },
+    });
     await new ServerProcess(spec).pause(cluster, 'n1');
     expect(signals).toEqual(['STOP', 'STOP', 'STOP']);
+    expect(running).toEqual([]);
   });
 
   it('refuses to pause a server that is not running, rather than pretend', async () => {

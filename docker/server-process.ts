@@ -18,6 +18,19 @@ export interface ServerProcessSpec {
   uninformativeLogLine?: RegExp;
 }
 
+/**
+ * Prints `pid/tid state` for every thread, of a process whose command line matches $PATTERN, that
+ * is neither stopped (T, t) nor a zombie. Runs in the node: /proc is all it needs.
+ */
+const RUNNING_THREADS = `for d in /proc/[0-9]*; do
+  c=$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null) || continue
+  printf '%s' "$c" | grep -Eq "$PATTERN" || continue
+  for t in "$d"/task/*/stat; do
+    s=$(sed 's/.*) //' "$t" 2>/dev/null | cut -d' ' -f1)
+    case "$s" in T|t|Z|X|'') ;; *) echo "\${d#/proc/}/\${t#$d/task/} $s" ;; esac
+  done
+done`;
+
 /** Waits at most this long for a server to die after SIGKILL before calling it stuck. */
 const KILL_TIMEOUT_MS = 10_000;
 /** Until then a missing process may still be the shell that is about to exec the server. */
@@ -63,9 +76,27 @@ export class ServerProcess {
     for (let pass = 0; pass < 20; pass++) {
       const count = await cluster.signal(node, this.spec.pattern, 'STOP');
       if (count === 0 && pass === 0) throw new EnvironmentError(`${this.spec.name} on ${node} is not running (killed?): nothing to pause`);
-      if (count === previous) return;
+      if (count === previous) break;
       previous = count;
     }
+    await this.waitStopped(cluster, node);
+  }
+
+  /**
+   * Waits until every thread of the server is in the stopped state. A signal is delivered when
+   * each thread next passes through the kernel; on a loaded machine a thread can still answer a
+   * query after kill(2) returned, so a pause is only done when the node says so.
+   */
+  private async waitStopped(cluster: Cluster, node: string, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let running = '';
+    while (Date.now() < deadline) {
+      const r = await cluster.exec(node, ['sh', '-c', RUNNING_THREADS], { env: { PATTERN: this.spec.pattern }, timeoutMs: 10_000 });
+      running = r.stdout.trim();
+      if (r.exitCode === 0 && running === '') return;
+      await sleep(20);
+    }
+    throw new EnvironmentError(`${this.spec.name} on ${node}: threads still running ${timeoutMs} ms after SIGSTOP (${running.split('\n').length}: ${running.slice(0, 200)})`);
   }
 
   async resume(cluster: Cluster, node: string): Promise<void> {
