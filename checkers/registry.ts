@@ -9,6 +9,7 @@ import { setChecker } from './jepsen/set.ts';
 import { totalQueueChecker } from './jepsen/total-queue.ts';
 import { uniqueIdsChecker } from './jepsen/unique-ids.ts';
 import { linearizableChecker } from './linearizable/linearizable-checker.ts';
+import { convergedChecker } from './converged.ts';
 import { statsChecker } from './stats.ts';
 import { wellFormedChecker } from './well-formed.ts';
 
@@ -33,3 +34,4 @@ for (const c of [listAppendChecker, rwRegisterChecker, counterChecker, setChecke
   registerChecker(c);
 }
 registerChecker(linearizableChecker);
+registerChecker(convergedChecker);

@@ -31,3 +31,11 @@ export interface Client {
   invoke(op: Invocation): Promise<Completion>;
   close(): Promise<void>;
 }
+
+/**
+ * The node client thread `thread` talks to: threads are dealt round-robin over the nodes, so
+ * threads 0…nodes-1 cover every node once (a workload's final reads rely on it).
+ */
+export function clientNodeIndex(thread: number, nodeCount: number): number {
+  return thread % nodeCount;
+}

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
+import { parseNemesisArg } from '../../nemesis/nemesis-arg.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { EXIT, InputError } from '../errors.ts';
@@ -13,6 +14,7 @@ import { interceptSignals } from '../shutdown.ts';
 import { ProgressPrinter } from '../run/progress.ts';
 import { defaultTestName } from '../run/replay.ts';
 import { runTest, type RunResult } from '../run/run-test.ts';
+import type { FaultAvailability } from '../../reports/availability.ts';
 import { checkTestName } from '../store/store.ts';
 import type { TestSpec } from '../test-spec.ts';
 
@@ -28,6 +30,7 @@ interface RunArgs {
   recovery: number;
   seed?: string;
   isolation?: string;
+  'read-consistency'?: string;
   store: string;
   name?: string;
   option: string[];
@@ -35,6 +38,7 @@ interface RunArgs {
 }
 
 const ISOLATION = ['read-committed', 'repeatable-read', 'serializable'] as const;
+const READ_CONSISTENCY = ['linearizable', 'serializable'] as const;
 
 const none = (names: string[]) => (names.length === 0 ? '(none in this build)' : names.join(', '));
 
@@ -50,10 +54,11 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('concurrency', { type: 'number', default: 10, describe: 'client workers' })
         .option('rate', { type: 'number', default: 200, describe: 'target total ops per second (0: as fast as the workers go)' })
         .option('time-limit', { type: 'number', default: 60, describe: 'seconds of workload' })
-        .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults: ${none(nemesisNames())}` })
+        .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
         .option('nemesis-interval', { type: 'number', default: 10, describe: 'seconds between fault transitions' })
         .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
+        .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
         .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })
         .option('name', { type: 'string', describe: 'test name (store folder); default <db>-<workload>' })
@@ -120,13 +125,23 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
     }
     return v;
   };
-  const nemesisList = args.nemesis.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const { names: nemesisList, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
   const nemeses = nemesisList.map((name) => {
     const f = getNemesis(name);
     if (!f) throw new InputError(`unknown nemesis ${JSON.stringify(name)}; expected one of ${none(nemesisNames())}`);
+    const known = Object.keys(f.variants ?? {});
+    for (const v of nemesisVariants[name] ?? []) {
+      if (!known.includes(v)) throw new InputError(`--nemesis ${name}: unknown variant ${JSON.stringify(v)}; ${known.length === 0 ? `${name} has no variants` : `expected one of ${known.join(', ')}`}`);
+    }
     return f;
   });
   const options = parseOptions(args.option);
+  if (args['read-consistency'] !== undefined) {
+    if (!(READ_CONSISTENCY as readonly string[]).includes(args['read-consistency'])) {
+      throw new InputError(`--read-consistency must be one of ${READ_CONSISTENCY.join(', ')} (got ${JSON.stringify(args['read-consistency'])})`);
+    }
+    options.readConsistency = args['read-consistency'];
+  }
   // Options named after the database (`etcdStartTimeoutMs`) are the database's; the rest the workload's.
   const workloadOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !k.startsWith(db.name)));
   const problems = workload.checkOptions?.(workloadOptions) ?? [];
@@ -146,6 +161,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
     rate: num('rate', 0, true),
     timeLimit: num('time-limit', 0, false),
     nemesis: nemesisList,
+    ...(Object.keys(nemesisVariants).length === 0 ? {} : { nemesisVariants }),
     nemesisInterval: num('nemesis-interval', 0, false),
     recovery: num('recovery', 0, true),
     seed,
@@ -153,10 +169,19 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpe
     options,
   };
   for (const f of nemeses) {
-    const why = f.unsupported?.(db, spec);
+    const why = f.unsupported?.(db, spec, nemesisVariants[f.name] ?? []);
     if (why) throw new InputError(`--nemesis ${f.name} cannot run against ${db.name}: ${why}`);
   }
   return { spec, deps: { backend: env.backend, db, workload, nemeses } };
+}
+
+function nemesisHelp(): string {
+  const names = nemesisNames();
+  if (names.length === 0) return '(none in this build)';
+  return names.map((n) => {
+    const v = Object.keys(getNemesis(n)?.variants ?? {});
+    return v.length === 0 ? n : `${n}[:${v.join('|')}]`;
+  }).join(', ');
 }
 
 function parseSeed(s: string): number {
@@ -193,9 +218,22 @@ function printSummary(r: RunResult, print: (line?: string) => void): void {
     if (c.anomalies.length > 5) print(`    … and ${c.anomalies.length - 5} more`);
   }
   for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);
+  if (r.availability?.length) {
+    print('  availability per fault window:');
+    for (const a of r.availability.slice(0, 12)) print(`    ${describeAvailability(a)}`);
+    if (r.availability.length > 12) print(`    … and ${r.availability.length - 12} more (results.json, report.html)`);
+  }
   if (r.error) print(`  error: ${r.error}`);
   const dir = relative(process.cwd(), r.dir) || '.';
   print(`run folder: ${dir}`);
   if (existsSync(join(r.dir, 'report.html'))) print(`report: ${join(dir, 'report.html')}`);
   if (r.valid !== true) print(`replay: ${r.replay}`);
+}
+
+function describeAvailability(a: FaultAvailability): string {
+  const s = (ns: number) => (ns / 1e9).toFixed(1);
+  const total = a.ok + a.fail + a.info;
+  const pct = total === 0 ? 'no ops' : `${Math.round((100 * a.ok) / total)}% ok`;
+  const heal = a.healToFirstOkMs === undefined ? '' : `, heal→first ok ${Math.round(a.healToFirstOkMs)} ms`;
+  return `${a.fault.padEnd(9)} ${s(a.start)}–${s(a.end)} s: ${a.ok} ok, ${a.fail} fail, ${a.info} info (${pct}), longest gap ${Math.round(a.longestGapMs)} ms${heal}`;
 }
