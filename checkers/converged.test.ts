@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../harness/history/op.ts';
 import { convergedChecker, FINAL_READ } from './converged.ts';
+import type { CheckResult } from './result.ts';
 
 /** Final reads as [process, node, key, outcome, value]; each invoked and completed in turn. */
 function history(reads: [number, string, number, 'ok' | 'fail' | 'info', unknown][], before: Op[] = []): Op[] {
@@ -12,7 +13,7 @@ function history(reads: [number, string, number, 'ok' | 'fail' | 'info', unknown
   return ops;
 }
 
-const check = (h: Op[]) => convergedChecker.check(h, {}) as ReturnType<typeof convergedChecker.check> & { valid: unknown };
+const check = (h: Op[]) => convergedChecker.check(h, {}) as CheckResult;
 
 describe('converged checker', () => {
   it('passes when every node read the same value of every key', () => {
