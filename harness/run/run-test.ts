@@ -222,7 +222,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     skipped: checks.skipped,
     ...(failure === undefined ? {} : { error: errorText(failure) }),
     replay: replayCommand(spec, deps.storeRoot),
-    ...availabilityOf(ops),
+    ...availabilityOf(ops, spec),
   };
   writeJson(dir.file('results.json'), result);
   observer.onPhase?.('report');
@@ -270,9 +270,22 @@ async function copyNodeLogs(cluster: Cluster, db: FullDatabase, dir: RunDir, log
   );
 }
 
-function availabilityOf(ops: readonly Op[]): { availability?: FaultAvailability[] } {
+/**
+ * Availability per fault window. A window closed by the final heal is followed by the recovery
+ * window, in which clients are idle on purpose: its "heal → first ok" would measure that wait, not
+ * the system, so it is left out.
+ */
+function availabilityOf(ops: readonly Op[], spec: TestSpec): { availability?: FaultAvailability[] } {
   const windows = faultWindows(ops);
-  return windows.length === 0 ? {} : { availability: availabilityPerFault(ops, windows) };
+  if (windows.length === 0) return {};
+  const mainEnd = spec.timeLimit * SEC;
+  return {
+    availability: availabilityPerFault(ops, windows).map((a) => {
+      if (a.end < mainEnd || a.healToFirstOkMs === undefined) return a;
+      const { healToFirstOkMs: _, ...rest } = a;
+      return rest;
+    }),
+  };
 }
 
 function isAbort(err: unknown): boolean {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSafe } from '../../checkers/check-safe.ts';
 import { statsChecker } from '../../checkers/stats.ts';
 import { wellFormedChecker } from '../../checkers/well-formed.ts';
-import { dockerClient } from '../../docker/engine.ts';
-import { LABEL } from '../../docker/labels.ts';
+import { faultline, leftovers } from '../../test/support/faultline-process.ts';
 import { readHistoryFile } from '../importers/read-history.ts';
 import type { RunResult } from './run-test.ts';
 
 // `faultline run` end to end against real Docker containers and a real 5-node etcd cluster.
 
-const repo = join(import.meta.dirname, '..', '..');
 let store: string;
 beforeAll(async () => {
   store = await mkdtemp(join(tmpdir(), 'faultline-int-run-'));
@@ -22,43 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(store, { recursive: true, force: true });
 });
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** ms from SIGINT (when sent) to exit. */
-  afterSignalMs?: number;
-}
-
-/** Runs the CLI as a user would; `interruptAfter(stderr)` says when to send SIGINT. */
-async function faultline(args: string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<Exit> {
-  const child = spawn(process.execPath, [join(repo, 'bin/faultline.js'), ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let signalledAt: number | undefined;
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    if (interruptAfter && signalledAt === undefined && interruptAfter.line.test(stderr)) {
-      signalledAt = 0;
-      setTimeout(() => {
-        signalledAt = performance.now();
-        child.kill('SIGINT');
-      }, interruptAfter.delayMs);
-    }
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr, ...(signalledAt ? { afterSignalMs: performance.now() - signalledAt } : {}) };
-}
-
-async function leftovers(runId: string): Promise<string[]> {
-  const docker = dockerClient();
-  const filters = { label: [`${LABEL.run}=${runId}`] };
-  const containers = await docker.listContainers({ all: true, filters });
-  const networks = await docker.listNetworks({ filters });
-  return [...containers.map((c) => `container ${c.Names.join(',')}`), ...networks.map((n) => `network ${n.Name}`)];
-}
 
 async function checkPrefix(dir: string): Promise<number> {
   const history = await readHistoryFile(join(dir, 'history.jsonl'));
