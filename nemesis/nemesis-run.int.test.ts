@@ -42,6 +42,14 @@ describe('faultline run with a nemesis', () => {
     for (const w of windows.filter((x) => x.fault !== 'partition')) expect(w.value).toMatchObject({ nodes: expect.any(Array), selector: expect.any(String) });
     for (const w of windows.filter((x) => x.fault === 'partition')) expect(w.value).toMatchObject({ topology: expect.any(String), grudge: expect.any(Object) });
     expect(windows.every((w) => !w.unhealed)).toBe(true);
+    // No client op waited on a paused or cut-off node beyond its deadline (5 s) and some slack.
+    const invoked = new Map<unknown, number>();
+    let slowest = 0;
+    for (const o of history.filter((x) => x.process !== 'nemesis')) {
+      if (o.type === 'invoke') invoked.set(o.process, o.time);
+      else slowest = Math.max(slowest, o.time - invoked.get(o.process)!);
+    }
+    expect(slowest / 1e6).toBeLessThan(8_000);
     expect(JSON.parse(await readFile(join(result.dir, 'results.json'), 'utf8')).availability).toEqual(result.availability);
     expect(r.stderr).toMatch(/availability per fault window:\n {4}(partition|kill|pause) /);
     expect(await leftovers(result.runId)).toEqual([]);
