@@ -28,7 +28,7 @@ export function packetRequest(d: Draw, behaviours: readonly Behaviour[], selecto
   const selector = d.pick(selectors);
   switch (behaviour) {
     case 'loss':
-      return { behaviour, selector, probability: Math.round(d.int(5, 50)) / 100 };
+      return { behaviour, selector, probability: d.int(5, 50) / 100 };
     case 'delay': {
       const delayMs = d.int(50, 500);
       return { behaviour, selector, delayMs, jitterMs: Math.round(delayMs / 5) };

@@ -55,7 +55,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('rate', { type: 'number', default: 200, describe: 'target total ops per second (0: as fast as the workers go)' })
         .option('time-limit', { type: 'number', default: 60, describe: 'seconds of workload' })
         .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
-        .option('nemesis-interval', { type: 'number', default: 10, describe: 'seconds between fault transitions' })
+        .option('nemesis-interval', { type: 'number', default: 10, describe: 'mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)' })
         .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
