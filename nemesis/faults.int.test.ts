@@ -34,6 +34,14 @@ const used: { nemesis: Nemesis; ctx: () => NemesisContext }[] = [];
 const use = <N extends Nemesis>(n: N, c: () => NemesisContext = () => ctx): N => (used.push({ nemesis: n, ctx: c }), n);
 const ipOf = (node: string) => cluster.nodes.find((n) => n.name === node)!.ip;
 
+async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function answers(node: string, timeoutMs = 2_000): Promise<boolean> {
   try {
     return (await fetch(`http://${ipOf(node)}:2379/health`, { signal: AbortSignal.timeout(timeoutMs) })).ok;
@@ -87,6 +95,8 @@ describe('partition', () => {
 
   it('primaries isolates the node etcd says leads', async () => {
     const nemesis = use(new PartitionNemesis());
+    // The cuts before may have cost etcd its leader: wait for a new one.
+    await db.waitHealthy(cluster, 30_000);
     const [leader] = await db.primaries(cluster);
     const r = await nemesis.invoke({ f: 'start-partition', value: { topology: 'primaries' } }, ctx);
     expect(r.value).toMatchObject({ topology: 'primaries', primaries: [leader], components: [[leader], expect.any(Array)] });
@@ -154,7 +164,8 @@ describe('kill', () => {
     expect(await answers(nodes[0]!)).toBe(false);
     const healed = await nemesis.invoke({ f: 'stop-kill', value: null }, ctx);
     expect(healed.value).toEqual({ started: nodes });
-    for (const n of nodes) expect(await cluster.countProcesses(n, ETCD)).toBe(1);
+    // The start is asynchronous (a detached exec): the process appears within moments.
+    for (const n of nodes) await waitFor(async () => (await cluster.countProcesses(n, ETCD)) === 1, 10_000, `etcd back on ${n}`);
     await db.waitHealthy(cluster, 30_000);
   });
 });
