@@ -6,7 +6,9 @@ import { doctorCommand } from './commands/doctor.ts';
 import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { runCommand } from './commands/run.ts';
+import { tortureCommand } from './commands/torture.ts';
 import { EXIT, EnvironmentError, InputError } from './errors.ts';
+import { configureColour } from './output.ts';
 import type { RunEnvironment } from './run/environment.ts';
 
 export interface CliOptions {
@@ -19,6 +21,7 @@ export interface CliOptions {
  * input, 255 the harness itself crashed (DESIGN.md §4).
  */
 export async function main(argv: string[], options: CliOptions = {}): Promise<number> {
+  configureColour();
   let exitCode: number = EXIT.valid;
   const setExit = (code: number) => {
     exitCode = code;
@@ -33,6 +36,7 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
     .command(doctorCommand(setExit))
     .command(reportCommand())
     .command(serveCommand())
+    .command(tortureCommand(setExit, options.environment))
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()

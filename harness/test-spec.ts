@@ -34,6 +34,9 @@ export interface TestSpec {
   versions?: Record<string, string>;
 }
 
+/** The settings a test gets when not told otherwise (`faultline run` and `torture` flags). */
+export const TEST_DEFAULTS = { nodes: 5, concurrency: 10, rate: 200, timeLimit: 60, nemesisInterval: 10, recovery: 10 } as const satisfies Partial<TestSpec>;
+
 /** Identity function that exists only for types (like vitest's defineConfig). */
 export function defineTest(spec: TestSpec): TestSpec {
   return spec;

@@ -55,6 +55,16 @@ describe('cycleDiagram', () => {
     expect(new Set(paths).size).toBe(6);
   });
 
+  it('abbreviates long reads in the boxes to fit, and shows more of them on hover', () => {
+    const read = Array.from({ length: 300 }, (_, i) => 100 + i);
+    const long: CycleExplanation = { ...writeSkew, txns: writeSkew.txns.map((t, i) => (i === 0 ? { ...t, value: [['r', 'x', read], ['append', 'y', 2]] } : t)) };
+    const svg = cycleDiagram(long, 'd3').value;
+    const lines = [...svg.matchAll(/<text [^>]*class="txn-op">([^<]*)<\/text>/g)].map((m) => m[1]!);
+    expect(lines).toEqual(['r x [100 …298 more… 399]', 'append y 2', 'r y [1]', 'append x 3']);
+    const tip = /<g class="txn" data-tip="([^"]*)"/.exec(svg)![1]!;
+    expect(tip).toBe(`T1 (process 0, op #11)\nr x [${read.slice(0, 15).join(' ')} …270 more… ${read.slice(-15).join(' ')}]\nappend y 2\n(the full value is in the table below the diagram)`);
+  });
+
   it('escapes hostile transaction names, keys and values', () => {
     const evil = '<script>alert(1)</script>';
     const svg = cycleDiagram(

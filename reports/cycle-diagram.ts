@@ -1,7 +1,7 @@
-import type { CycleExplanation, CycleStep, EdgeKind } from '../checkers/explanations.ts';
+import type { CycleExplanation, CycleStep, CycleTxn, EdgeKind } from '../checkers/explanations.ts';
 import { r1 } from './charts/frame.ts';
 import { html, type SafeHtml } from './escape.ts';
-import { formatKey, formatValue, formatValueLines, truncate } from './format.ts';
+import { formatKey, formatValue, formatValueForTip, formatValueFull, formatValueLines, truncate } from './format.ts';
 
 /** How each dependency is drawn, and what it means in one phrase (for the legend). */
 export const EDGE_STYLES: Record<EdgeKind, { color: string; dash: string; meaning: string }> = {
@@ -52,6 +52,13 @@ function exitPoint(b: Box, dx: number, dy: number, gap = 4): [number, number] {
   const hh = b.h / 2 + gap;
   const t = Math.min(dx === 0 ? Infinity : hw / Math.abs(dx), dy === 0 ? Infinity : hh / Math.abs(dy));
   return [b.cx + dx * t, b.cy + dy * t];
+}
+
+/** A transaction's hover: its micro-ops one per line, long reads cut to their first and last 15 elements. */
+function txnTip(t: CycleTxn): string {
+  const lines = formatValueForTip(t.value);
+  const cut = lines.join('\n') !== formatValueFull(t.value).join('\n');
+  return [`${t.name} (process ${t.process}, op #${t.op})`, ...lines, ...(cut ? ['(the full value is in the table below the diagram)'] : [])].join('\n');
 }
 
 /**
@@ -119,7 +126,7 @@ ${expl.txns.map((t, i) => {
     // 14px bold is about 8.6px a character, the 11px meta about 6.2px.
     const name = truncate(t.name, 12);
     const metaChars = Math.floor((NODE_W - 28 - name.length * 8.6) / 6.2);
-    return html`<g class="txn" data-tip="${`${t.name} (process ${t.process}, op #${t.op}): ${formatValue(t.value, 2000)}`}"><rect x="${r1(x)}" y="${r1(y)}" width="${b.w}" height="${b.h}" rx="7"/><text x="${r1(x + 10)}" y="${r1(y + 19)}" class="txn-name">${name}<tspan class="txn-meta" dx="8">${truncate(`process ${String(t.process)} · op #${t.op}`, metaChars)}</tspan></text>${shown.map((line, j) => html`<text x="${r1(x + 10)}" y="${r1(y + 38 + j * LINE_H)}" class="txn-op">${line}</text>`)}</g>`;
+    return html`<g class="txn" data-tip="${txnTip(t)}"><rect x="${r1(x)}" y="${r1(y)}" width="${b.w}" height="${b.h}" rx="7"/><text x="${r1(x + 10)}" y="${r1(y + 19)}" class="txn-name">${name}<tspan class="txn-meta" dx="8">${truncate(`process ${String(t.process)} · op #${t.op}`, metaChars)}</tspan></text>${shown.map((line, j) => html`<text x="${r1(x + 10)}" y="${r1(y + 38 + j * LINE_H)}" class="txn-op">${line}</text>`)}</g>`;
   })}
 </svg>
 <ul class="edge-legend">${kinds.map((k) => html`<li><svg width="30" height="10"><line x1="0" x2="30" y1="5" y2="5" stroke="${EDGE_STYLES[k].color}" stroke-width="2"${EDGE_STYLES[k].dash ? html` stroke-dasharray="${EDGE_STYLES[k].dash}"` : ''}/></svg><b>${k}</b> ${EDGE_STYLES[k].meaning}</li>`)}</ul>`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../harness/history/op.ts';
-import { compactJson, describeOp, formatMs, formatValue, formatValueLines, truncate } from './format.ts';
+import { compactJson, describeOp, formatMs, formatValue, formatValueForTip, formatValueFull, formatValueLines, truncate } from './format.ts';
 
 const op = (o: Partial<Op>): Op => ({ index: 0, time: 0, type: 'invoke', process: 0, f: 'read', value: null, ...o });
 
@@ -15,6 +15,27 @@ describe('formatValue', () => {
     expect(compactJson([1, [2, 3]])).toBe('[1 [2 3]]');
     expect(formatValue('x'.repeat(100), 10)).toBe('"xxxxxxxx…');
     expect(truncate('abc', 3)).toBe('abc');
+  });
+});
+
+describe('long values', () => {
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const txn = [['r', 'c', range(100, 400)], ['append', 'c', 856]];
+
+  it('keep the first and last elements of a long read, and the count left out', () => {
+    expect(formatValue(txn)).toBe('r c [100 101 102 …294 more… 397 398 399]; append c 856');
+    expect(describeOp(op({ f: 'txn', value: [['r', 'c', null]] }), op({ type: 'ok', f: 'txn', value: [txn[0]] }))).toBe('r c [100 101 102 …294 more… 397 398 399]');
+  });
+
+  it('fit a diagram line by keeping fewer elements, never losing the last one', () => {
+    expect(formatValueLines(txn, 27)).toEqual(['r c [100 …298 more… 399]', 'append c 856']);
+    expect(formatValueLines(txn, 90)).toEqual(['r c [100 101 102 …294 more… 397 398 399]', 'append c 856']);
+  });
+
+  it('show more on hover and everything when expanded', () => {
+    expect(formatValueForTip(txn)[0]).toBe(`r c [${range(100, 115).join(' ')} …270 more… ${range(385, 400).join(' ')}]`);
+    expect(formatValueForTip([['r', 'c', range(0, 40)]])).toEqual([`r c [${range(0, 40).join(' ')}]`]);
+    expect(formatValueFull(txn)).toEqual([`r c [${range(100, 400).join(' ')}]`, 'append c 856']);
   });
 });
 

@@ -1,8 +1,16 @@
+import { brief, LIST_ENDS, type BriefStyle } from '../checkers/abbreviate.ts';
 import type { Op } from '../harness/history/op.ts';
 
-/** Short text for a value: Elle micro-op lists as `append x 3; r y [1 2]`, anything else as JSON. */
+/** How the report writes values: Clojure-ish lists (`[1 2 3]`) and `nil`, as Elle and Jepsen users read them. */
+const REPORT_STYLE: BriefStyle = { sep: ' ', nil: 'nil' };
+
+/**
+ * Short text for a value: Elle micro-op lists as `append x 3; r y [1 2]`, anything else as
+ * compact JSON; long lists keep their first and last few elements (`[103 100 107 …232 more… 813
+ * 814 819]`), and what is still longer than `max` is cut.
+ */
 export function formatValue(value: unknown, max = 80): string {
-  return truncate(isMicroOps(value) ? value.map(formatMicroOp).join('; ') : compactJson(value), max);
+  return truncate(isMicroOps(value) ? value.map((m) => formatMicroOp(m)).join('; ') : briefValue(value), max);
 }
 
 function isMicroOps(value: unknown): value is [string, unknown, unknown][] {
@@ -13,14 +21,43 @@ function isMicroOps(value: unknown): value is [string, unknown, unknown][] {
   );
 }
 
-function formatMicroOp([fn, key, val]: [string, unknown, unknown]): string {
-  return `${fn} ${typeof key === 'string' ? key : compactJson(key)} ${compactJson(val)}`;
+/** A value in the report's style, long lists and strings abbreviated, `ends` elements kept at each end. */
+export function briefValue(value: unknown, ends = LIST_ENDS, limit?: number): string {
+  return brief(value, { style: REPORT_STYLE, ends, limit });
 }
 
-/** The micro-ops of a transaction, one per line; other values as one line. */
+function formatMicroOp([fn, key, val]: [string, unknown, unknown], ends = LIST_ENDS, limit?: number): string {
+  return `${fn} ${typeof key === 'string' ? key : compactJson(key)} ${briefValue(val, ends, limit)}`;
+}
+
+/** A micro-op in at most `max` characters: as few list elements kept at each end as it takes, then cut. */
+function fitMicroOp(m: [string, unknown, unknown], max: number): string {
+  for (let ends = LIST_ENDS; ends > 1; ends--) {
+    const text = formatMicroOp(m, ends);
+    if (text.length <= max) return text;
+  }
+  return truncate(formatMicroOp(m, 1), max);
+}
+
+/** The micro-ops of a transaction, one per line, each fitted to `maxLine`; other values as one line. */
 export function formatValueLines(value: unknown, maxLine = 40): string[] {
-  if (isMicroOps(value)) return value.map((m) => truncate(formatMicroOp(m), maxLine));
+  if (isMicroOps(value)) return value.map((m) => fitMicroOp(m, maxLine));
   return [formatValue(value, maxLine)];
+}
+
+/**
+ * A value for a hover: micro-ops one per line, lists of up to 40 elements whole and longer ones
+ * as their first and last 15.
+ */
+export function formatValueForTip(value: unknown): string[] {
+  if (isMicroOps(value)) return value.map((m) => formatMicroOp(m, 15, 40));
+  return [briefValue(value, 15, 40)];
+}
+
+/** A value in full, micro-ops one per line: what "full value" expands to. */
+export function formatValueFull(value: unknown): string[] {
+  if (isMicroOps(value)) return value.map(([fn, key, val]) => `${fn} ${typeof key === 'string' ? key : compactJson(key)} ${compactJson(val)}`);
+  return [compactJson(value)];
 }
 
 /** JSON with Clojure-ish lists (`[1 2 3]`), which is how Elle and Jepsen users read values. */

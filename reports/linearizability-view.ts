@@ -1,3 +1,4 @@
+import { briefText } from '../checkers/abbreviate.ts';
 import type { LinearizabilityExplanation } from '../checkers/explanations.ts';
 import type { OpPair } from '../harness/history/op.ts';
 import { r1 } from './charts/frame.ts';
@@ -79,7 +80,7 @@ function opTip(expl: LinearizabilityExplanation, p: OpPair, k: number | undefine
     what,
     `invoked at ${formatTestTime(p.invoke.time)}; ${p.completion ? `${outcome} after ${formatMs((p.completion.time - p.invoke.time) / 1e6)}` : 'never completed'}${uncertain ? ' (may take effect at any later time, or never)' : ''}`,
     p.invoke.index === expl.failedOp
-      ? `cannot be linearized: it is impossible from every state the prefix can reach (${expl.states.join(' | ') || 'none'})`
+      ? `cannot be linearized: it is impossible from every state the prefix can reach (${expl.states.slice(0, STATES_SHOWN).join(' | ') || 'none'}${expl.states.length > STATES_SHOWN ? ` | … ${formatCount(expl.states.length - STATES_SHOWN)} more` : ''})`
       : k === undefined
         ? 'not in the longest linearizable prefix'
         : state === undefined
@@ -165,15 +166,29 @@ ${bars.map((b) => html`<g class="${b.cls}" data-tip="${b.tip}" data-op="${b.pair
 </div>`;
 }
 
+/** States named where the search ends; the failing op's hover names as many. */
+const STATES_SHOWN = 6;
+
+/** A model state, its middle left out when long (kv strings grow with every append); the whole on hover. */
+function stateCode(state: string): SafeHtml {
+  const shown = briefText(state, 100);
+  return shown === state ? html`<code>${state}</code>` : html`<code data-tip="${state}">${shown}</code>`;
+}
+
 /** The last steps of the longest prefix, with states, and why the failing op cannot follow. */
 function searchEnd(expl: LinearizabilityExplanation, pairs: ReadonlyMap<number, OpPair>): SafeHtml {
   const tail = expl.longestPrefix.slice(-5);
   const first = expl.longestPrefix.length - tail.length;
   const failed = pairs.get(expl.failedOp);
-  const states = expl.states.length === 0 ? 'in no state' : html`in ${expl.states.length === 1 ? 'state' : 'one of the states'} ${expl.states.map((s, i) => html`${i > 0 ? ', ' : ''}<code>${s}</code>`)}`;
+  const named = expl.states.slice(0, STATES_SHOWN);
+  const more = expl.states.length - named.length;
+  const states =
+    expl.states.length === 0
+      ? 'in no state'
+      : html`in ${expl.states.length === 1 ? 'state' : 'one of the states'} ${named.map((s, i) => html`${i > 0 ? ', ' : ''}${stateCode(s)}`)}${more > 0 ? ` and ${formatCount(more)} more (all in results.json)` : ''}`;
   return html`<ol class="lin-steps" start="${first + 1}">${tail.map((opIndex, j) => {
     const p = pairs.get(opIndex);
     const state = expl.prefixStates?.[first + j];
-    return html`<li><code>${p ? describeOp(p.invoke, p.completion, 100, { withKey: false }) : `op #${opIndex}`}</code> by process ${p ? String(p.invoke.process) : '?'}${state !== undefined ? html` → state <code>${state}</code>` : ''}</li>`;
+    return html`<li><code>${p ? describeOp(p.invoke, p.completion, 100, { withKey: false }) : `op #${opIndex}`}</code> by process ${p ? String(p.invoke.process) : '?'}${state !== undefined ? html` → state ${stateCode(state)}` : ''}</li>`;
   })}<li class="lin-impossible">✗ <code>${expl.failedOpText ?? (failed ? describeOp(failed.invoke, failed.completion, 100, { withKey: false }) : `op #${expl.failedOp}`)}</code> by process ${failed ? String(failed.invoke.process) : '?'} cannot follow: the ${expl.model} could only be ${states}</li></ol>`;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { g2ItemRun, HOSTILE, hostileRun, nonlinearizableRun, validRun } from '../test/fixtures/report-runs.ts';
+import type { CycleExplanation } from '../checkers/explanations.ts';
+import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, validRun } from '../test/fixtures/report-runs.ts';
 import { renderReport } from './render-report.ts';
 import { pairOps } from '../harness/history/op.ts';
 import { encodeTimeline, type TimelineData } from './timeline-data.ts';
@@ -19,12 +20,46 @@ describe('renderReport', () => {
     expect(verdictAt).toBeGreaterThan(0);
     expect(verdictAt).toBeLessThan(page.indexOf('id="anomalies"'));
     expect(page).toContain('<span class="verdict-word">INVALID</span>');
-    expect(page).toContain('Invalid: list-append found G2-item.');
-    expect(page).toContain('Ruled out: this history is not <b>repeatable-read, serializable and strict-serializable</b>');
-    expect(page).toContain('anti-dependency cycle: each transaction missed a write of the next');
+    expect(page).toContain('Invalid: list-append found G2-item (write skew).');
+    expect(page).toContain('Ruled out: this history is not <b>repeatable-read, serializable, strong-session-serializable and strict-serializable</b>');
     expect(page).toContain('<svg class="cycle"');
     expect(page).toContain('npx faultline run --db etcd --workload list-append --nodes 3 --concurrency 4 --rate 200 --time-limit 6 --nemesis partition --nemesis-interval 2 --recovery 1 --isolation serializable --option keyCount=5 --seed 42');
     expect(page).toContain('report written 2026-01-02 03:04:05 UTC');
+  });
+
+  it('shows a write skew and its G2-item, one cycle reported under both names, as one card', async () => {
+    const run = g2ItemRun();
+    expect(run.results.checkers['list-append']!.anomalyTypes).toEqual(['G2-item', 'write-skew']);
+    const page = await renderReport(run);
+    expect(page.match(/<article class="anomaly">/g)).toHaveLength(1);
+    expect(page.match(/<svg class="cycle"/g)).toHaveLength(1);
+    expect(page).toContain('<div class="anomaly-type" id="anomaly-G2-item"><span id="anomaly-write-skew"></span>');
+    expect(page).toMatch(/<h3>G2-item — write skew <span class="count">1 instance<\/span><\/h3>\s*<p class="meaning">write skew: two transactions each read what the other overwrote<\/p>/);
+    expect(page).toContain('<h4>G2-item — write skew <span class="nth">#1</span>');
+    expect(page).toContain('<a href="#anomaly-G2-item">G2-item (write skew)</a></td>');
+    expect(page).toContain('1 anomaly below');
+  });
+
+  it('keeps a failure over reads of hundreds of elements short, with every full value a click away', async () => {
+    const run = longReadsRun();
+    const elle = run.results.checkers['list-append']!;
+    expect(elle.anomalyTypes).toEqual(['G-single', 'G2-item', 'write-skew']);
+    const page = await renderReport(run);
+    const texts = [...page.matchAll(/<div class="explanation">([^<]*)<\/div>/g)].map((m) => m[1]!);
+    expect(texts).toHaveLength(2);
+    for (const t of texts) expect(t.length).toBeLessThan(600);
+    const boxLines = [...page.matchAll(/class="txn-op">([^<]*)</g)].map((m) => m[1]!);
+    expect(boxLines.length).toBeGreaterThanOrEqual(8);
+    for (const line of boxLines) expect(line.length).toBeLessThanOrEqual(27);
+    // Each long read is in the page in full, under "full value".
+    const fulls = [...page.matchAll(/<details class="full-value"><summary>full value<\/summary><pre>([^<]*)<\/pre>/g)].map((m) => m[1]!);
+    for (const a of elle.anomalies.filter((x) => x.type !== 'write-skew')) {
+      for (const t of (a.explanation as CycleExplanation).txns) {
+        for (const [f, k, v] of t.value as [string, string, unknown][]) {
+          if (f === 'r' && Array.isArray(v) && v.length > 10) expect(fulls.some((full) => full.includes(`r ${k} [${v.join(' ')}]`))).toBe(true);
+        }
+      }
+    }
   });
 
   it("prefers the runner's replay line to one rebuilt from test.json", async () => {

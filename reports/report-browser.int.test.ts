@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type StartedBrowser } from '../test/browser.ts';
-import { g2ItemRun, HOSTILE, hostileRun, nonlinearizableRun, storeRun, validRun, type FixtureRun } from '../test/fixtures/report-runs.ts';
+import type { CycleExplanation } from '../checkers/explanations.ts';
+import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, storeRun, validRun, type FixtureRun } from '../test/fixtures/report-runs.ts';
 import { faultWindows } from './fault-windows.ts';
 import { writeReport } from './write-report.ts';
 
@@ -52,18 +53,53 @@ describe('report.html in headless Chromium', () => {
   it('shows a G2-item: verdict in words, the cycle diagram, and its ops in the timeline', async () => {
     const { page, requests, problems } = await open(g2ItemRun(), '20260101T000000.000');
     await expect.poll(() => page.locator('.verdict-word').textContent()).toBe('INVALID');
-    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G2-item. stats found nothing wrong.');
-    expect(await page.locator('.ruled-out').textContent()).toContain('repeatable-read, serializable and strict-serializable');
-    const diagram = page.locator('#anomalies svg.cycle');
+    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G2-item (write skew). stats found nothing wrong.');
+    // One cycle reported as G2-item and as write-skew is one card with both names.
+    expect(await page.locator('#anomalies article.anomaly').count()).toBe(1);
+    expect(await page.locator('#anomalies svg.cycle').count()).toBe(1);
+    expect(await page.locator('#anomalies h3').textContent()).toBe('G2-item — write skew 1 instance');
+    expect(await page.locator('#anomalies .anomaly-type > .meaning').textContent()).toBe('write skew: two transactions each read what the other overwrote');
+    expect(await page.locator('.ruled-out').textContent()).toContain('repeatable-read, serializable, strong-session-serializable and strict-serializable');
+    const diagram = page.locator('#anomalies svg.cycle').first();
     expect(await diagram.isVisible()).toBe(true);
     expect((await diagram.boundingBox())!.width).toBeGreaterThan(400);
     expect(await diagram.locator('g.txn').count()).toBe(2);
-    expect(await diagram.locator('g.edge-label text').allTextContents()).toEqual(['rw x [1]→3', 'rw y [1]→2']);
+    expect(await diagram.locator('g.edge-label text').allTextContents()).toEqual(['rw x 1→3', 'rw y 1→2']);
     await page.screenshot({ path: join(ARTIFACTS, 'report-g2-item.png'), fullPage: true });
     await page.locator('#anomalies .ops a.op-link').first().click();
     await expect.poll(() => page.locator('#timeline g.op.hl').count()).toBe(2);
     await page.locator('#timeline g.op.hl').first().hover();
     expect(await page.locator('.tooltip').textContent()).toMatch(/^process [56] · op #\d+ → #\d+\nr [xy] \[1\]; append [xy] [23]\n/);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it('keeps reads of hundreds of elements short in the cards, with more on hover and all on a click', async () => {
+    const run = longReadsRun();
+    const { page, requests, problems } = await open(run, '20260101T000005.000');
+    expect(await page.locator('.verdict-sentence').textContent()).toBe('Invalid: list-append found G-single and G2-item (write skew). stats found nothing wrong.');
+    expect(await page.locator('#anomalies h3').allTextContents()).toEqual(['G-single 1 instance', 'G2-item — write skew 1 instance']);
+    const card = page.locator('#anomalies article.anomaly').first();
+    const explanation = (await card.locator('.explanation').textContent())!;
+    expect(explanation.length).toBeLessThan(600);
+    expect(explanation).toMatch(/more…/);
+    // T2 read both keys: its box lines fit, and each still ends with the last element read.
+    const reader = (run.results.checkers['list-append']!.anomalies[0]!.explanation as CycleExplanation).txns[1]!;
+    const reads = reader.value as [string, string, number[]][];
+    const box = card.locator('g.txn').nth(1);
+    const lines = await box.locator('text.txn-op').allTextContents();
+    expect(lines).toEqual(reads.map(([, k, v]) => expect.stringMatching(new RegExp(`^r ${k} \\[${v[0]} …\\d+ more… ${v[v.length - 1]}\\]$`))));
+    await box.hover();
+    const tip = (await page.locator('.tooltip').textContent())!;
+    expect(tip).toContain(reads[0]![2].slice(-15).join(' '));
+    expect(tip).toContain('(the full value is in the table below the diagram)');
+    await page.mouse.move(0, 0);
+    await page.locator('#anomalies').screenshot({ path: join(ARTIFACTS, 'report-long-reads.png') });
+    const full = card.locator('details.full-value').first();
+    expect(await full.locator('pre').isVisible()).toBe(false);
+    await full.locator('summary').click();
+    expect(await full.locator('pre').isVisible()).toBe(true);
+    expect(await full.locator('pre').textContent()).toContain(`r ${reads[0]![1]} [${reads[0]![2].join(' ')}]`);
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import type { MicroOp } from '../../harness/history/op.ts';
+import { firstDifference, LIST_LIMIT } from '../abbreviate.ts';
 import type { AnomalyList } from '../anomaly-list.ts';
 import type { EdgeKind } from '../explanations.ts';
 import type { TxnAnalysis } from './check-transactions.ts';
@@ -288,9 +289,7 @@ class ListAppend {
           key: ks.key,
           ops: [txnOp(txns, t), txnOp(txns, ks.longestTxn)],
           explanation: { key: ks.key, values: [list, longest] },
-          text:
-            `key ${showKey(ks.key)} was read as ${show(list)} (op ${txnOp(txns, t)}) and as ${show(longest)} (op ${txnOp(txns, ks.longestTxn)}): ` +
-            `the first is not a prefix of the second, so no single order of appends explains both`,
+          text: incompatibleText(ks.key, list, txnOp(txns, t), longest, txnOp(txns, ks.longestTxn)),
         });
       }
       this.abortedReads(t, ks, list, 0);
@@ -312,7 +311,7 @@ class ListAppend {
         key: ks.key,
         ops: [txnOp(txns, t), txnOp(txns, w)],
         explanation: { reader: txnOp(txns, t), writer: txnOp(txns, w), key: ks.key, element: list[i], read: list },
-        text: `op ${txnOp(txns, t)} read key ${showKey(ks.key)} = ${show(list)}, observing ${show(list[i])}, which op ${txnOp(txns, w)} appended in a transaction that failed (aborted read)`,
+        text: `op ${txnOp(txns, t)} read key ${showKey(ks.key)} = ${show(list, [i])}, observing ${show(list[i])}, which op ${txnOp(txns, w)} appended in a transaction that failed (aborted read)`,
       });
     }
   }
@@ -326,7 +325,7 @@ class ListAppend {
       key: ks.key,
       ops: [op],
       explanation: { op, key: ks.key, read: list, duplicates: dups },
-      text: `op ${op} read key ${showKey(ks.key)} = ${show(list)}, in which ${dups.map((d) => `${show(d.element)} appears ${d.count} times`).join(', ')}`,
+      text: `op ${op} read key ${showKey(ks.key)} = ${show(list, occurrences(list, dups))}, in which ${dups.map((d) => `${show(d.element)} appears ${d.count} times`).join(', ')}`,
     });
   }
 
@@ -402,7 +401,7 @@ class ListAppend {
             key: k,
             ops: [op],
             explanation: { op, key: k, read, element: v, mop: i },
-            text: `op ${op} read key ${showKey(k)} = ${show(read)}, which includes ${show(v)}, a value the same transaction appends only later`,
+            text: `op ${op} read key ${showKey(k)} = ${show(read, occurrences((read as unknown[] | null) ?? EMPTY, [{ element: v }]))}, which includes ${show(v)}, a value the same transaction appends only later`,
           });
           break;
         }
@@ -417,16 +416,36 @@ class ListAppend {
         : list.length >= expected.tail.length && listEqual(list.slice(list.length - expected.tail.length), expected.tail);
       if (fits) continue;
       internalSeen = true;
-      const shown = expected.known ? show(expected.tail) : `[…${expected.tail.map((e) => `, ${show(e)}`).join('')}]`;
+      const differ = expected.known ? [firstDifference(list, expected.tail, sameValue)] : [];
+      const shown = expected.known ? show(expected.tail, differ) : `[…${expected.tail.map((e) => `, ${show(e)}`).join('')}]`;
       this.anomalies.add({
         type: 'internal',
         key: k,
         ops: [op],
         explanation: { op, key: k, read: list, expected: expected.tail, expectedPrefixKnown: expected.known, mop: j },
-        text: `op ${op} read key ${showKey(k)} = ${show(list)}, but its own earlier micro-ops on ${showKey(k)} imply ${shown}`,
+        text: `op ${op} read key ${showKey(k)} = ${show(list, differ)}, but its own earlier micro-ops on ${showKey(k)} imply ${shown}`,
       });
     }
   }
+}
+
+/** Where the elements of `of` occur in `list`: the positions the text must keep visible. */
+function occurrences(list: readonly unknown[], of: readonly { element: unknown }[]): number[] {
+  const wanted = new Set(of.map((d) => vkey(d.element)));
+  const at: number[] = [];
+  for (let i = 0; i < list.length; i++) if (wanted.has(vkey(list[i]))) at.push(i);
+  return at;
+}
+
+/** Two reads of a key, neither a prefix of the other; when they are long, where they part ways. */
+function incompatibleText(k: Key, list: readonly unknown[], listOp: number, longest: readonly unknown[], longestOp: number): string {
+  const d = firstDifference(list, longest, sameValue);
+  const where =
+    list.length > LIST_LIMIT || longest.length > LIST_LIMIT ? ` (they first differ at element ${d + 1}: ${show(list[d])} vs ${show(longest[d])})` : '';
+  return (
+    `key ${showKey(k)} was read as ${show(list, [d])} (op ${listOp}) and as ${show(longest, [d])} (op ${longestOp}): ` +
+    `the first is not a prefix of the second${where}, so no single order of appends explains both`
+  );
 }
 
 function contains(list: readonly unknown[], v: unknown): boolean {

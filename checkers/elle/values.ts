@@ -1,3 +1,5 @@
+import { brief } from '../abbreviate.ts';
+
 /**
  * Values from histories are JSON. Primitives compare and hash as themselves; objects and
  * arrays by their JSON text (marked so they never collide with an equal string).
@@ -21,9 +23,12 @@ export function listEqual(a: readonly unknown[], b: readonly unknown[]): boolean
   return a.length === b.length && isPrefix(a, b);
 }
 
-/** A value as it appears in explanation text: JSON, except that keys print bare. */
-export function show(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+/**
+ * A value as it appears in explanation text: JSON, long lists and strings abbreviated around
+ * the `focus` indices (see abbreviate.ts); keys print bare.
+ */
+export function show(v: unknown, focus?: readonly number[]): string {
+  return brief(v, focus ? { focus } : {});
 }
 
 export function showKey(k: unknown): string {

@@ -1,5 +1,6 @@
 import { InputError } from '../../harness/errors.ts';
 import { pairOps, type History, type Op, type OpPair } from '../../harness/history/op.ts';
+import { brief } from '../abbreviate.ts';
 
 /** Client invocation/completion pairs whose f is one of `fs`, in invocation order. */
 export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
@@ -58,6 +59,7 @@ export function sortValues<T>(values: T[]): T[] {
   );
 }
 
+/** A value in anomaly text and errors: JSON, long lists, objects and strings abbreviated. */
 export function show(v: unknown): string {
-  return JSON.stringify(v) ?? String(v);
+  return brief(v);
 }

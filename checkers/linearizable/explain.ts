@@ -1,3 +1,4 @@
+import { briefText } from '../abbreviate.ts';
 import type { LinearizabilityExplanation } from '../explanations.ts';
 import type { CompleteModel } from './model.ts';
 import type { LinOp } from './partition.ts';
@@ -23,8 +24,26 @@ export function explainFailure<S>(model: CompleteModel<S>, f: Failure<S>): Linea
     failedOpText: model.describeOp(failed.op),
     failedCompletion: failed.complete,
   };
+  const prefixStates = statesAlong(model, f);
+  if (prefixStates) e.prefixStates = prefixStates;
   if (f.key !== undefined) e.key = f.key;
   return e;
+}
+
+/**
+ * The model state after each op of the longest prefix, for the report's hover. The prefix is a
+ * legal linearization, so every step succeeds; if one does not, no states are claimed at all.
+ */
+function statesAlong<S>(model: CompleteModel<S>, f: Failure<S>): string[] | undefined {
+  let state = model.init();
+  const out: string[] = [];
+  for (const i of f.longestPrefix) {
+    const next = model.step(state, f.ops[i]!.op);
+    if (next === undefined) return undefined;
+    state = next;
+    out.push(model.describeState(state));
+  }
+  return out;
 }
 
 /** The same failure as one paragraph a person can act on. */
@@ -49,15 +68,26 @@ export function renderFailure<S>(model: CompleteModel<S>, f: Failure<S>): string
   if (states.length > 0) {
     const impossible = f.states.every((s) => model.step(s, failed.op) === undefined);
     const them = states.length === 1 ? 'that state' : 'any of those states';
-    const why = impossible ? `${model.describeOp(failed.op)} is impossible from ${them}` : `no order of the ops still pending works from ${them}`;
-    stateText = `; just before it returned, the ${model.name} could be ${orList(states)}, and ${why}`;
+    const why = impossible ? `${briefText(model.describeOp(failed.op), DESCRIPTION_CHARS)} is impossible from ${them}` : `no order of the ops still pending works from ${them}`;
+    stateText = `; just before it returned, the ${model.name} could be ${statesList(states)}, and ${why}`;
   }
   return `${head} ${prefix}${stateText}.`;
 }
 
+/** Op and state descriptions longer than this have their middle left out (kv strings grow with every append). */
+const DESCRIPTION_CHARS = 100;
+/** States named in the paragraph; the explanation data has them all. */
+const STATES_NAMED = 4;
+
 function describe<S>(model: CompleteModel<S>, o: LinOp): string {
   const span = o.complete >= 0 ? `ops ${o.invoke}–${o.complete}` : `op ${o.invoke}, never completed`;
-  return `${model.describeOp(o.op)} by process ${o.process} (${span})`;
+  return `${briefText(model.describeOp(o.op), DESCRIPTION_CHARS)} by process ${o.process} (${span})`;
+}
+
+function statesList(states: readonly string[]): string {
+  const shown = [...new Set(states.slice(0, STATES_NAMED).map((s) => briefText(s, DESCRIPTION_CHARS)))];
+  if (states.length <= STATES_NAMED && shown.length === states.length) return orList(shown);
+  return `any of ${states.length} states, among them ${shown.slice(0, -1).join(', ')}${shown.length > 1 ? ' and ' : ''}${shown[shown.length - 1]}`;
 }
 
 function orList(items: readonly string[]): string {

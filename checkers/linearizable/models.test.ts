@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
+import type { LinearizabilityExplanation } from '../explanations.ts';
 import { checkLinearizable } from './linearizable-checker.ts';
 import type { Model } from './model.ts';
 
@@ -74,6 +75,24 @@ describe('models', () => {
     expect(checkLinearizable(h('abz'), { model: 'kv' }).anomalies.map((a) => a.key)).toEqual(['x']);
   });
 
+  it('kv: long strings and many states are abbreviated in the paragraph, complete in the data', () => {
+    const put = Array.from({ length: 20 }, (_, i) => `x 0 ${i} y`).join('');
+    const appends = [1, 2, 3].map((p): Spec => [p, 'append', `x ${p} 0 y`, 'ok', 2 + p, 20 + p, undefined, 'k']);
+    const h = history([0, 'put', put, 'ok', 0, 1, undefined, 'k'], ...appends, [9, 'get', null, 'ok', 10, 11, `${put}x 7 7 y`, 'k']);
+    const a = check('kv', h).anomalies[0]!;
+    const read = '"x 0 0 yx 0 1 yx 0 2 yx 0 3 …108 more chars… 0 18 yx 0 19 yx 7 7 y"';
+    expect(a.text).toBe(
+      `get → ${read} by process 9 (ops 5–6) on key "k" cannot be linearized. The longest linearizable prefix found orders 4 ops (4 of the 5 that completed) and ends with append "x 3 0 y" by process 3 (ops 4–9); ` +
+        'just before it returned, the kv could be any of 8 states, among them "x 0 0 yx 0 1 yx 0 2 yx 0 3 yx 0 4 …114 more chars… yx 1 0 yx 2 0 yx 3 0 y", "x 0 0 yx 0 1 yx 0 2 yx 0 3 yx 0 4 …109 more chars… 0 19 yx 1 0 yx 2 0 y", ' +
+        '"x 0 0 yx 0 1 yx 0 2 yx 0 3 yx 0 4 …114 more chars… yx 1 0 yx 3 0 yx 2 0 y" and "x 0 0 yx 0 1 yx 0 2 yx 0 3 yx 0 4 …109 more chars… 0 19 yx 1 0 yx 3 0 y", ' +
+        `and get → ${read} is impossible from any of those states.`,
+    );
+    const e = a.explanation as LinearizabilityExplanation;
+    expect(e.states).toHaveLength(8);
+    expect(e.states).toContain(JSON.stringify(`${put}x 1 0 yx 2 0 yx 3 0 y`));
+    expect(e.failedOpText).toBe(`get → ${JSON.stringify(`${put}x 7 7 y`)}`);
+  });
+
   it('a user model in a few lines: a counter', () => {
     const counter: Model<number> = {
       name: 'counter',
@@ -110,6 +129,7 @@ describe('explanations', () => {
       failedCompletion: 5,
       failedOpText: 'read → 1',
       states: ['2'],
+      prefixStates: ['1', '2'],
     });
     expect(a.text).toBe(
       'read → 1 by process 2 (ops 4–5) cannot be linearized. The longest linearizable prefix found orders 2 ops (2 of the 3 that completed) and ends with write 2 by process 1 (ops 2–3); just before it returned, the cas-register could be 2, and read → 1 is impossible from that state.',

@@ -27,7 +27,7 @@ describe('faultline check --checker linearizable', () => {
     const r = await faultline('check', etcd('002'), '--checker', 'linearizable', '--model', 'cas-register', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ file: etcd('002'), valid: true, model: 'cas-register', keys: 0, anomalies: [], checker: 'linearizable' });
+    expect(out).toMatchObject({ file: etcd('002'), valid: true, model: 'cas-register', keys: 1, anomalies: [], checker: 'linearizable' });
     expect(out.ops).toBe(154);
     expect(typeof out.stats.checkMs).toBe('number');
   });

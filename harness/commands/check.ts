@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { checkSafe } from '../../checkers/check-safe.ts';
 import { modelNames } from '../../checkers/linearizable/models/index.ts';
@@ -8,12 +10,16 @@ import { writeReport } from '../../reports/write-report.ts';
 import { InputError } from '../errors.ts';
 import { formatNames, readHistoryFile } from '../importers/read-history.ts';
 import type { Op } from '../history/op.ts';
-import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
+import { checkWritable, writeJUnit, type JUnitSuite } from '../gate/junit.ts';
+import { junitSuite, runSubject } from '../gate/junit-cases.ts';
+import { exitCodeFor, makePrinter, printAnomalies, verdictWord } from '../output.ts';
+import { loadStoredRun, recheckRun, type RecheckedResult, type StoredRun } from '../run/recheck.ts';
 
 interface CheckArgs {
   files: string[];
-  checker: string;
+  checker?: string;
   format?: string;
+  junit?: string;
   json: boolean;
   'time-limit'?: number;
   report?: string;
@@ -27,53 +33,77 @@ export interface FileCheckResult extends CheckResult {
   model?: string;
   /** History entries (invocations and completions). */
   ops: number;
-  /** Distinct independent keys. */
+  /** Distinct keys: independent keys, else the keys transactions touch, else 1 for a single object. */
   keys: number;
 }
 
 export function checkCommand(setExit: (code: number) => void): CommandModule<object, CheckArgs> {
   return {
     command: 'check <files..>',
-    describe: 'check stored histories (faultline JSONL, Jepsen EDN/JSON, Porcupine logs)',
+    describe: 'check stored histories (faultline JSONL, Jepsen EDN/JSON, Porcupine logs), or re-check run folders',
     builder: (y: Argv) =>
       y
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'history files' })
-        .option('checker', { type: 'string', default: 'stats', describe: `one of: ${checkerNames().join(', ')}` })
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'history files, or run folders (store/<test>/<run>/) to re-check with their test\'s checkers' })
+        .option('checker', { type: 'string', describe: `for history files, one of: ${checkerNames().join(', ')} (default stats)` })
         .option('format', { type: 'string', describe: `override content detection: ${formatNames().join(', ')}` })
         .option('model', { type: 'string', describe: `model for --checker linearizable: ${modelNames().join(', ')} (default cas-register)` })
         .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
-        .option('time-limit', { type: 'number', describe: 'seconds allowed per file for checking; past it the verdict is unknown' })
-        .option('report', { type: 'string', describe: 'also write a self-contained HTML report to FILE (one history file only)' }) as unknown as Argv<CheckArgs>,
+        .option('time-limit', { type: 'number', describe: 'seconds allowed per file (per checker of a run) for checking; past it the verdict is unknown' })
+        .option('report', { type: 'string', describe: 'also write a self-contained HTML report to FILE (one history file only)' })
+        .option('junit', { type: 'string', describe: 'also write JUnit XML to FILE: a test case per checker' }) as unknown as Argv<CheckArgs>,
     handler: async (args) => {
-      const checker = getChecker(args.checker);
+      const checker = getChecker(args.checker ?? 'stats');
       if (!checker) throw new InputError(`unknown checker ${JSON.stringify(args.checker)}; expected one of ${checkerNames().join(', ')}`);
       const problem = checker.validateOptions?.(checkerOptions(args));
       if (problem) throw new InputError(problem);
       const print = makePrinter(args.json);
-      if (args.report !== undefined && args.files.length !== 1) throw new InputError(`--report draws one history; got ${args.files.length} files`);
-      // Parse every file before checking any, so bad input fails fast with exit 254.
-      const histories: [string, Op[]][] = [];
-      for (const file of args.files) histories.push([file, await readHistoryFile(file, args.format)]);
+      if (args.junit !== undefined) await checkWritable(args.junit);
+      // Parse every file and run folder before checking any, so bad input fails fast with exit 254.
+      const inputs: Input[] = [];
+      for (const path of args.files) {
+        inputs.push((await isDirectory(path)) ? { kind: 'run', run: await loadStoredRun(path) } : { kind: 'file', file: path, history: await readHistoryFile(path, args.format) });
+      }
+      if (args.checker !== undefined && inputs.every((i) => i.kind === 'run')) {
+        throw new InputError(`--checker applies to history files; a run folder is re-checked with its test's own checkers`);
+      }
+      if (args.report !== undefined && (inputs.length !== 1 || inputs[0]!.kind !== 'file')) {
+        throw new InputError(`--report draws one history file (a run folder's report.html is rewritten in place); got ${args.files.length} ${args.files.length === 1 ? 'run folder' : 'arguments'}`);
+      }
       const options = checkerOptions(args);
-      const results: FileCheckResult[] = [];
+      const results: (FileCheckResult | RecheckedResult)[] = [];
+      const suites: JUnitSuite[] = [];
       let worst: Validity = true;
-      for (const [file, history] of histories) {
+      for (const input of inputs) {
+        if (input.kind === 'run') {
+          const r = await recheckRun(input.run, options.timeLimitMs as number | undefined);
+          results.push(r);
+          suites.push(junitSuite(runSubject(r, input.run.dir)));
+          worst = mergeValidity(worst, r.valid);
+          printRecheck(input.run.dir, r, print);
+          continue;
+        }
+        const { file, history } = input;
         const r = await checkSafe(checker, history, options);
-        const keys = new Set(history.map((op) => op.key).filter((k) => k !== undefined)).size;
+        const keys = countKeys(history);
         const model = typeof r.details?.model === 'string' ? { model: r.details.model } : {};
         const { valid, ...rest } = r;
-        results.push({ file, valid, ...model, ops: history.length, keys, ...rest });
+        const result: FileCheckResult = { file, valid, ...model, ops: history.length, keys, ...rest };
+        results.push(result);
+        suites.push(junitSuite({ name: file, checkers: { [checker.name]: r }, replay: checkReplayCommand(file, checker.name) }));
         worst = mergeValidity(worst, r.valid);
         const against = 'model' in model ? ` against ${model.model}` : '';
-        print(`${file}: ${verdictWord(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} keys, ${r.stats?.checkMs?.toFixed(1)} ms)`);
+        print(`${file}: ${verdictWord(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
         if (r.error) print(`  ${r.error}`);
-        for (const a of r.anomalies.slice(0, 10)) print(`  ${a.type}: ${a.text}`);
-        if (r.anomalies.length > 10) print(`  … and ${r.anomalies.length - 10} more anomalies`);
+        printAnomalies(r.anomalies, print, 10);
       }
       if (args.report !== undefined) {
-        const [file, history] = histories[0]!;
-        const { file: out } = await writeReport({ history, results: compose([results[0]!]), out: args.report, title: file, replay: checkReplayCommand(file, checker.name) });
+        const { file, history } = inputs[0] as Extract<Input, { kind: 'file' }>;
+        const { file: out } = await writeReport({ history, results: compose([results[0] as FileCheckResult]), out: args.report, title: file, replay: checkReplayCommand(file, checker.name) });
         print(`report: ${out}`);
+      }
+      if (args.junit !== undefined) {
+        await writeJUnit(args.junit, suites);
+        print(`junit: ${args.junit}`);
       }
       if (args.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
       setExit(exitCodeFor(worst));
@@ -81,11 +111,45 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
   };
 }
 
+type Input = { kind: 'file'; file: string; history: Op[] } | { kind: 'run'; run: StoredRun };
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() === true;
+}
+
+function printRecheck(dir: string, r: RecheckedResult, print: (line?: string) => void): void {
+  const was = r.previous === undefined ? 'never checked' : `was ${verdictWord(r.previous.valid)}`;
+  print(`${dir}: ${verdictWord(r.valid)} (re-checked ${r.test}: ${Object.keys(r.checkers).join(', ') || 'no checkers'}; ${was})`);
+  for (const [name, c] of Object.entries(r.checkers)) {
+    if (c.valid === true) continue;
+    print(`  ${name}: ${verdictWord(c.valid)}${c.error ? ` (${c.error})` : ''}`);
+    printAnomalies(c.anomalies, print, 5);
+  }
+  for (const reason of r.incomplete) print(`  not a pass: ${reason}`);
+  print(`  rewrote ${join(dir, 'results.json')} and report.html`);
+}
+
 /** Options not consumed by the command itself pass through to the checker, camelCased. */
 function checkerOptions(args: CheckArgs): Record<string, unknown> {
-  const skip = new Set(['_', '$0', 'files', 'checker', 'format', 'json', 'time-limit', 'timeLimit', 'report']);
+  const skip = new Set(['_', '$0', 'files', 'checker', 'format', 'json', 'time-limit', 'timeLimit', 'report', 'junit']);
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) if (!skip.has(k) && !k.includes('-')) options[k] = v;
   if (args['time-limit'] !== undefined) options.timeLimitMs = args['time-limit'] * 1000;
   return options;
+}
+
+/**
+ * Keys a person would say the history covers: the independent `key` field when ops carry one,
+ * else the keys named by transactions' micro-ops (`["append", k, v]`), else one object.
+ */
+export function countKeys(history: readonly Op[]): number {
+  const keys = new Set<unknown>();
+  for (const op of history) if (op.key !== undefined) keys.add(op.key);
+  if (keys.size > 0) return keys.size;
+  for (const op of history) {
+    if (!Array.isArray(op.value)) continue;
+    for (const mop of op.value) if (Array.isArray(mop) && mop.length === 3 && typeof mop[0] === 'string') keys.add(mop[1]);
+  }
+  if (keys.size > 0) return keys.size;
+  return history.some((op) => op.process !== 'nemesis') ? 1 : 0;
 }

@@ -7,18 +7,22 @@ import { parseNemesisArg } from '../../nemesis/nemesis-arg.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { EXIT, InputError } from '../errors.ts';
-import { exitCodeFor, makePrinter, verdictWord } from '../output.ts';
+import { checkWritable, writeJUnit } from '../gate/junit.ts';
+import { junitSuite, runSubject } from '../gate/junit-cases.ts';
+import { exitCodeFor, printAnomalies, verdictWord } from '../output.ts';
 import { checkSeed, randomSeed } from '../random.ts';
 import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
 import { interceptSignals } from '../shutdown.ts';
-import { ProgressPrinter } from '../run/progress.ts';
+import { RunProgress } from '../run/progress.ts';
+import { statusOutput } from '../run/status-line.ts';
 import { defaultTestName } from '../run/replay.ts';
-import { runTest, type RunResult } from '../run/run-test.ts';
+import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
 import type { FaultAvailability } from '../../reports/availability.ts';
 import { checkTestName } from '../store/store.ts';
-import type { TestSpec } from '../test-spec.ts';
+import { TEST_DEFAULTS, type TestSpec } from '../test-spec.ts';
 
-interface RunArgs {
+/** `faultline run`'s flags, as yargs parses them (torture builds them for each of its runs). */
+export interface RunArgs {
   db: string;
   workload: string;
   nodes: number;
@@ -35,6 +39,7 @@ interface RunArgs {
   name?: string;
   option: string[];
   json: boolean;
+  junit?: string;
 }
 
 const ISOLATION = ['read-committed', 'repeatable-read', 'serializable'] as const;
@@ -50,13 +55,13 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       y
         .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
-        .option('nodes', { type: 'number', default: 5, describe: 'database nodes (containers n1…nN)' })
-        .option('concurrency', { type: 'number', default: 10, describe: 'client workers' })
-        .option('rate', { type: 'number', default: 200, describe: 'target total ops per second (0: as fast as the workers go)' })
-        .option('time-limit', { type: 'number', default: 60, describe: 'seconds of workload' })
+        .option('nodes', { type: 'number', default: TEST_DEFAULTS.nodes, describe: 'database nodes (containers n1…nN)' })
+        .option('concurrency', { type: 'number', default: TEST_DEFAULTS.concurrency, describe: 'client workers' })
+        .option('rate', { type: 'number', default: TEST_DEFAULTS.rate, describe: 'target total ops per second (0: as fast as the workers go)' })
+        .option('time-limit', { type: 'number', default: TEST_DEFAULTS.timeLimit, describe: 'seconds of workload' })
         .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
-        .option('nemesis-interval', { type: 'number', default: 10, describe: 'mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)' })
-        .option('recovery', { type: 'number', default: 10, describe: 'seconds after the final heal before final operations' })
+        .option('nemesis-interval', { type: 'number', default: TEST_DEFAULTS.nemesisInterval, describe: 'mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)' })
+        .option('recovery', { type: 'number', default: TEST_DEFAULTS.recovery, describe: 'seconds after the final heal before final operations' })
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
@@ -64,11 +69,14 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('name', { type: 'string', describe: 'test name (store folder); default <db>-<workload>' })
         .option('option', { type: 'string', array: true, default: [], describe: 'workload option key=value (value as JSON), repeatable' })
         .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
+        .option('junit', { type: 'string', describe: 'also write JUnit XML to FILE: a test case per checker, and one for the run' })
         .strictOptions() as unknown as Argv<RunArgs>,
     handler: async (args) => {
       const env = await environment();
       const { spec, deps } = resolveRun(args, env);
-      const print = makePrinter(args.json);
+      if (args.junit !== undefined) await checkWritable(args.junit);
+      const out = statusOutput(args.json ? process.stderr : process.stdout);
+      const print = out.print;
       print(`faultline run: ${spec.name} on ${spec.nodes} ${spec.db} nodes, seed ${spec.seed}`);
 
       const controller = new AbortController();
@@ -78,32 +86,41 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         print(`${sig}: stopping the workload, healing faults and removing the cluster (again to force)`);
         controller.abort();
       });
+      const progress = new RunProgress(spec.timeLimit);
+      out.start(() => progress.status(!out.live));
       let outcome;
       try {
-        outcome = await runTest(spec, {
-          ...deps,
-          storeRoot: args.store,
-          print,
-          signal: controller.signal,
-          observer: new ProgressPrinter(print, spec.timeLimit),
-        });
+        outcome = await runTest(spec, { ...deps, storeRoot: args.store, print, signal: controller.signal, observer: progress });
       } finally {
+        out.stop();
         release();
       }
       printSummary(outcome.result, print);
-      if (args.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
-      if (outcome.error !== undefined) {
-        process.stderr.write(`faultline: the run failed: ${outcome.result.error}\n`);
-        setExit(outcome.error instanceof InputError ? EXIT.badInput : EXIT.crash);
-      } else {
-        setExit(exitCodeFor(outcome.result.valid));
+      if (args.junit !== undefined) {
+        await writeJUnit(args.junit, [junitSuite(runSubject(outcome.result))]);
+        print(`junit: ${args.junit}`);
       }
+      if (args.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
+      if (outcome.error !== undefined) process.stderr.write(`faultline: the run failed: ${outcome.result.error}\n`);
+      setExit(runExitCode(outcome));
     },
   };
 }
 
+/** The exit code of one run: its verdict, unless it could not finish (254 for bad input, else 255). */
+export function runExitCode(outcome: RunOutcome): number {
+  if (outcome.error === undefined) return exitCodeFor(outcome.result.valid);
+  return outcome.error instanceof InputError ? EXIT.badInput : EXIT.crash;
+}
+
+/** A test spec and the parts that run it. */
+export interface ResolvedRun {
+  spec: TestSpec;
+  deps: { backend: RunEnvironment['backend']; db: NonNullable<ReturnType<RunEnvironment['getDatabase']>>; workload: NonNullable<ReturnType<typeof getWorkload>>; nemeses: NemesisFactory[] };
+}
+
 /** Turns flags into a test spec and its parts, or an InputError naming the flag and the choices. */
-export function resolveRun(given: RunArgs, env: RunEnvironment): { spec: TestSpec; deps: { backend: RunEnvironment['backend']; db: NonNullable<ReturnType<RunEnvironment['getDatabase']>>; workload: NonNullable<ReturnType<typeof getWorkload>>; nemeses: NemesisFactory[] } } {
+export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
   // A flag given twice: the last one wins, as in most CLIs (yargs would make it an array).
   const args = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, Array.isArray(v) && k !== 'option' && k !== '_' ? v.at(-1) : v])) as RunArgs;
   const db = env.getDatabase(args.db);
@@ -184,7 +201,7 @@ function nemesisHelp(): string {
   }).join(', ');
 }
 
-function parseSeed(s: string): number {
+export function parseSeed(s: string): number {
   if (!/^\d+$/.test(s.trim())) throw new InputError(`--seed must be a non-negative integer (got ${JSON.stringify(s)})`);
   const n = Number(s);
   checkSeed(n);
@@ -214,8 +231,7 @@ function printSummary(r: RunResult, print: (line?: string) => void): void {
   print(`${verdictWord(r.valid)}  ${r.test}: ${r.ops.ok} ok, ${r.ops.fail} fail, ${r.ops.info} info in ${(r.durationMs / 1000).toFixed(1)} s${r.interrupted ? ' (interrupted)' : ''}`);
   for (const [name, c] of Object.entries(r.checkers)) {
     print(`  ${name}: ${verdictWord(c.valid)}${c.error ? ` (${c.error})` : ''}`);
-    for (const a of c.anomalies.slice(0, 5)) print(`    ${a.type}: ${a.text}`);
-    if (c.anomalies.length > 5) print(`    … and ${c.anomalies.length - 5} more`);
+    printAnomalies(c.anomalies, print, 5, '    ');
   }
   for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);
   if (r.availability?.length) {
@@ -223,7 +239,7 @@ function printSummary(r: RunResult, print: (line?: string) => void): void {
     for (const a of r.availability.slice(0, 12)) print(`    ${describeAvailability(a)}`);
     if (r.availability.length > 12) print(`    … and ${r.availability.length - 12} more (results.json, report.html)`);
   }
-  if (r.error) print(`  error: ${r.error}`);
+  for (const reason of r.incomplete) print(`  not a pass: ${reason}`);
   const dir = relative(process.cwd(), r.dir) || '.';
   print(`run folder: ${dir}`);
   if (existsSync(join(r.dir, 'report.html'))) print(`report: ${join(dir, 'report.html')}`);

@@ -2,6 +2,7 @@ import { checkSafe } from '../../checkers/check-safe.ts';
 import { getChecker } from '../../checkers/registry.ts';
 import { compose, type CheckResult, type ComposedResult } from '../../checkers/result.ts';
 import type { CheckerUse } from '../../workloads/workload.ts';
+import { InputError } from '../errors.ts';
 import type { History } from '../history/op.ts';
 
 export interface SkippedChecker {
@@ -17,7 +18,9 @@ export interface RunCheck {
 /**
  * Runs a workload's checkers on a history. Each runs through `checkSafe`, so one that throws
  * becomes `unknown` without stopping the others. A checker this build does not have is an
- * `unknown` result — or, when the workload marked it optional, a line under `skipped`.
+ * `unknown` result — or, when the workload marked it optional, a line under `skipped` (which
+ * keeps the run from passing: see harness/gate/verdict.ts). A checker that rejects the history's
+ * shape (InputError) is `unknown` here too.
  */
 export async function runCheckers(history: History, uses: readonly CheckerUse[], timeLimitMs?: number): Promise<RunCheck> {
   const results: CheckResult[] = [];
@@ -31,7 +34,14 @@ export async function runCheckers(history: History, uses: readonly CheckerUse[],
       continue;
     }
     const options = { ...use.options, ...(timeLimitMs === undefined ? {} : { timeLimitMs }) };
-    results.push(await checkSafe(checker, history, options));
+    try {
+      results.push(await checkSafe(checker, history, options));
+    } catch (err) {
+      // A run's own history rejected by its own workload's checker is not the user's input error:
+      // the verdict is unknown (fail closed) and the other checkers still run.
+      if (!(err instanceof InputError)) throw err;
+      results.push({ checker: use.name, valid: 'unknown', anomalyTypes: [], anomalies: [], error: `the ${use.name} checker rejected the history: ${err.message}` });
+    }
   }
   return { composed: compose(results), skipped };
 }

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import type { Cluster } from '../../docker/cluster.ts';
-import type { Validity } from '../../checkers/result.ts';
 import { composeNemeses } from '../../nemesis/compose.ts';
 import type { NemesisContext, NemesisFactory, NemesisPackage } from '../../nemesis/nemesis.ts';
 import type { Workload } from '../../workloads/workload.ts';
@@ -19,6 +18,7 @@ import { onShutdown } from '../shutdown.ts';
 import { createRunDir, type RunDir } from '../store/store.ts';
 import type { TestSpec } from '../test-spec.ts';
 import type { Backend } from './backend.ts';
+import { gateVerdict } from '../gate/verdict.ts';
 import { countOps, runCheckers, type OpCounts, type SkippedChecker } from './check-run.ts';
 import { Cleanup, abortable } from './cleanup.ts';
 import { FileLogger, type Logger } from './logger.ts';
@@ -72,6 +72,11 @@ export interface RunResult extends ComposedResult {
   interrupted: boolean;
   /** Checkers the workload asked for that this build lacks. */
   skipped: SkippedChecker[];
+  /**
+   * Why the run cannot pass whatever its checkers said (interrupted, failed, a checker skipped,
+   * nothing succeeded): the gate fails closed, so `valid` is then at best `unknown`.
+   */
+  incomplete: string[];
   /** Why the run could not finish (setup failed, user code broke its contract…). */
   error?: string;
   replay: string;
@@ -203,12 +208,13 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
   observer.onPhase?.('check');
   if (interrupted) log.info('interrupted: checking the history recorded so far');
   const checks = await runCheckers(ops, deps.workload.checkers(spec), interrupted ? 10_000 : undefined);
-  let valid: Validity = checks.composed.valid;
-  // An unfinished run is not a pass (fail closed), though an anomaly in its prefix is still real.
-  if ((interrupted || failure !== undefined) && valid === true) valid = 'unknown';
+  const counts = countOps(ops);
+  const errorMessage = failure === undefined ? undefined : errorText(failure);
+  const { valid, incomplete } = gateVerdict(checks.composed.valid, { interrupted, skipped: checks.skipped, ops: counts, ...(errorMessage === undefined ? {} : { error: errorMessage }) });
   const result: RunResult = {
     ...checks.composed,
     valid,
+    incomplete,
     test: spec.name,
     db: spec.db,
     workload: spec.workload,
@@ -217,10 +223,10 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     runId,
     startedAt: started.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    ops: countOps(ops),
+    ops: counts,
     interrupted,
     skipped: checks.skipped,
-    ...(failure === undefined ? {} : { error: errorText(failure) }),
+    ...(errorMessage === undefined ? {} : { error: errorMessage }),
     replay: replayCommand(spec, deps.storeRoot),
     ...availabilityOf(ops, spec),
   };

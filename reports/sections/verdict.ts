@@ -1,4 +1,5 @@
 import type { CheckResult, Validity } from '../../checkers/result.ts';
+import { allCards, cardsOf, countByType, foundTypeLabels, typeLabel } from '../anomaly-cards.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatMs, plural } from '../format.ts';
 import type { RunResults } from '../report-input.ts';
@@ -24,7 +25,12 @@ export function verdictSentence(results: RunResults | undefined): string {
   if (!results) return 'Not checked: this run has no results.json (it stopped before checking), so nothing is known about its correctness.';
   const checkers = Object.values(results.checkers);
   if (checkers.length === 0) return 'Unknown: no checker ran, and nothing checked is not a pass.';
-  const found = checkers.filter((c) => c.valid === false).map((c) => `${c.checker} found ${list(c.anomalyTypes.length > 0 ? c.anomalyTypes : ['a problem'])}`);
+  const found = Object.entries(results.checkers)
+    .filter(([, c]) => c.valid === false)
+    .map(([name, c]) => {
+      const types = foundTypeLabels(name, c);
+      return `${c.checker} found ${list(types.length > 0 ? types : ['a problem'])}`;
+    });
   const undecided = checkers.filter((c) => c.valid === 'unknown').map((c) => `${c.checker} could not decide${c.error ? ` (${c.error})` : ''}`);
   const passed = checkers.filter((c) => c.valid === true).map((c) => c.checker);
   const parts: string[] = [];
@@ -36,12 +42,11 @@ export function verdictSentence(results: RunResults | undefined): string {
   return parts.join(' ');
 }
 
-function checkerRow(r: CheckResult): SafeHtml {
-  const counts = new Map<string, number>();
-  for (const a of r.anomalies) counts.set(a.type, (counts.get(a.type) ?? 0) + 1);
+function checkerRow([name, r]: [string, CheckResult]): SafeHtml {
+  const counts = countByType(cardsOf(name, r));
   const word = verdictWord(r.valid);
   return html`<tr><td><b>${r.checker}</b></td><td><span class="badge badge-${word.replace(' ', '-')}">${word}</span></td><td>${
-    counts.size === 0 ? '—' : [...counts].map(([t, n], i) => html`${i > 0 ? ', ' : ''}<a href="#anomaly-${t}">${t}</a>${n > 1 ? ` ×${formatCount(n)}` : ''}`)
+    counts.length === 0 ? '—' : counts.map((t, i) => html`${i > 0 ? ', ' : ''}<a href="#anomaly-${t.type}">${typeLabel(t, 'inline')}</a>${t.count > 1 ? ` ×${formatCount(t.count)}` : ''}`)
   }</td><td>${r.notModels?.length ? r.notModels.join(', ') : '—'}</td><td class="num">${r.stats?.checkMs === undefined ? '—' : formatMs(r.stats.checkMs)}</td><td class="note">${r.error ?? ''}</td></tr>`;
 }
 
@@ -55,8 +60,8 @@ export function verdictSection(results: RunResults | undefined, replay: string |
 ${typeof results?.error === 'string' ? html`<p class="run-error">The run could not finish: ${results.error}</p>` : ''}
 ${results?.interrupted === true ? html`<p class="run-error">The run was interrupted before its time limit, so it checked only a prefix of the planned workload.</p>` : ''}
 ${models.length > 0 ? html`<p class="ruled-out">Ruled out: this history is not <b>${list(models)}</b>${models.length > 1 ? ' — each of these models forbids at least one anomaly found' : ', which forbids an anomaly found'}.</p>` : ''}
-${checkers.length > 0 ? html`<table class="checkers"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>rules out</th><th>time</th><th>note</th></tr></thead><tbody>${checkers.map(checkerRow)}</tbody></table>` : ''}
+${checkers.length > 0 ? html`<table class="checkers"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>rules out</th><th>time</th><th>note</th></tr></thead><tbody>${Object.entries(results?.checkers ?? {}).map(checkerRow)}</tbody></table>` : ''}
 ${replay ? html`<div class="replay"><span class="replay-label">Replay</span><code id="replay-command">${replay}</code><button type="button" class="copy" data-copy="replay-command">copy</button></div><p class="hint">The seed replays the schedule of operations and faults, not the database’s own interleavings.</p>` : ''}
-${results && results.valid === false ? html`<p class="hint">${plural(checkers.reduce((n, c) => n + c.anomalies.length, 0), 'anomaly', 'anomalies')} below, each with what it means and a picture of why.</p>` : ''}
+${results && results.valid === false ? html`<p class="hint">${plural(allCards(results).length, 'anomaly', 'anomalies')} below, each with what it means and a picture of why.</p>` : ''}
 </section>`;
 }

@@ -22,7 +22,7 @@ describe('the store index', () => {
     const runs = await listRuns(store);
     expect(runs.map((r) => [r.timestamp, r.valid, r.anomalyTypes, r.seed])).toEqual([
       ['20260103T000000.000', undefined, [], 1234],
-      ['20260102T000000.000', false, ['G2-item'], 42],
+      ['20260102T000000.000', false, ['G2-item', 'write-skew'], 42],
       ['20260101T000000.000', true, [], 1234],
       ['20251231T000000.000', false, [hostileRun().results.anomalyTypes[0]], 42],
     ]);

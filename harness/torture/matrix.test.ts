@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { completeMatrix, faultLabel, parseFaults, parseMatrix, variant, RUN_DEFAULTS } from './matrix.ts';
+
+const known = { databases: ['etcd', 'postgres'], workloads: ['register', 'list-append'], nemeses: ['partition', 'kill', 'pause'] };
+
+describe('parseMatrix', () => {
+  it('reads YAML with variants, fault combinations in three spellings, and run settings', () => {
+    const m = parseMatrix(
+      [
+        'seed: 42',
+        'seeds: 3',
+        'databases:',
+        '  - etcd',
+        '  - {db: postgres, label: pg-rr, isolation: repeatable-read, options: {postgresSlow: true}}',
+        'workloads: [register, {workload: register, label: stale, options: {readConsistency: serializable}}]',
+        'nemesis: [none, "partition,kill", [pause, kill]]',
+        'time-limit: 30',
+        'nemesis-interval: 5',
+        'options: {timeoutMs: 1000}',
+      ].join('\n'),
+      'm.yaml',
+      known,
+    );
+    expect(m).toEqual({
+      seed: 42,
+      seeds: 3,
+      databases: [variant('etcd'), variant('postgres', 'pg-rr', { postgresSlow: true }, 'repeatable-read')],
+      workloads: [variant('register'), variant('register', 'stale', { readConsistency: 'serializable' })],
+      nemesis: [[], ['kill', 'partition'], ['kill', 'pause']],
+      run: { timeLimit: 30, nemesisInterval: 5, options: { timeoutMs: 1000 } },
+    });
+  });
+
+  it('reads JSON too', () => {
+    expect(parseMatrix('{"databases": ["etcd"], "nemesis": [[], ["partition"]], "nodes": 3}', 'm.json', known)).toEqual({ databases: [variant('etcd')], nemesis: [[], ['partition']], run: { nodes: 3 } });
+  });
+
+  it('names every problem with its line', () => {
+    const text = ['seeds: 0', 'databases: [etcd, {db: mongo}]', 'workloads:', '  - register', '  - register', 'nemesis: [partition, partition, [gremlin]]', 'rate: fast', 'colour: blue'].join('\n');
+    expect(() => parseMatrix(text, 'm.yaml', known)).toThrow(
+      'm.yaml: 7 problems: line 8: unknown key "colour"; expected one of seed, seeds, databases, workloads, nemesis, isolation, options, nodes, concurrency, rate, time-limit, nemesis-interval, recovery; line 1: seeds must be an integer >= 1 (got 0); line 7: rate must be a number (got "fast"); line 2: unknown db "mongo"; expected one of etcd, postgres; line 5: two workloads have the label "register"; give one a different label; line 6: the fault combination partition is listed twice; line 6: unknown nemesis "gremlin"; expected one of partition, kill, pause',
+    );
+  });
+
+  it('one problem is file:line: message; bad YAML and a non-mapping too', () => {
+    expect(() => parseMatrix('databases: []\n', 'm.yaml', known)).toThrow('m.yaml:1: databases must be a non-empty list');
+    expect(() => parseMatrix('databases: [etcd\n', 'm.yaml', known)).toThrow(/^m\.yaml:2: not valid YAML or JSON: /);
+    expect(() => parseMatrix('- etcd\n', 'm.yaml', known)).toThrow('m.yaml:1: expected a mapping of matrix keys');
+    expect(() => parseMatrix('databases: [{db: etcd, label: "a/b"}]\n', 'm.yaml', known)).toThrow(`m.yaml:1: label "a/b" must be letters, digits`);
+  });
+});
+
+describe('completeMatrix', () => {
+  it('flags win over the file, the file over the defaults; options merge', () => {
+    const m = completeMatrix({ seeds: 2, databases: [variant('postgres')], run: { timeLimit: 30, options: { a: 1, b: 1 } } }, { seeds: 3, run: { nodes: 3, options: { b: 2 } } }, { databases: ['etcd'], workloads: ['register'] });
+    expect(m).toEqual({ databases: [variant('postgres')], workloads: [variant('register')], nemesis: [[]], seeds: 3, run: { ...RUN_DEFAULTS, timeLimit: 30, nodes: 3, options: { a: 1, b: 2 } } });
+  });
+
+  it('parseFaults: none, or comma-separated entries that may carry variants; labels fit a folder name', () => {
+    expect(parseFaults('none')).toEqual([]);
+    expect(parseFaults(' partition, kill ')).toEqual(['partition', 'kill']);
+    expect(parseFaults('partition:one+majority,kill')).toEqual(['partition:one+majority', 'kill']);
+    expect(faultLabel(['kill', 'partition:one+majority'])).toBe('kill.partition_one_majority');
+    expect(faultLabel([])).toBe('none');
+  });
+});
