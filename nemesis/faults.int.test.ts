@@ -148,7 +148,7 @@ describe('packet', () => {
       return;
     }
     expect(why).toMatch(/^this kernel has no sch_netem/);
-    expect(packetFactory.unsupported!(db, spec, ['loss', 'delay'])).toBe(`packet delay need tc netem, which is unsupported on this kernel: ${why} (packet loss works: --nemesis packet:loss)`);
+    expect(packetFactory.unsupported!(db, spec, ['loss', 'delay'])).toBe(`packet delay needs tc netem, which is unsupported on this kernel: ${why} (packet loss works: --nemesis packet:loss)`);
     expect(packetFactory.unsupported!(db, spec, ['loss'])).toBeUndefined();
     await expect(new PacketNemesis().invoke({ f: 'start-packet', value: { behaviour: 'reorder', selector: 'one', percent: 25, delayMs: 50 } }, ctx)).rejects.toThrow(`packet reorder is unsupported on this kernel: ${why}`);
   });

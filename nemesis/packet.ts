@@ -112,7 +112,7 @@ export const packetFactory: NemesisFactory = {
     const wanted = (variants as Behaviour[]).filter((b) => NETEM.includes(b));
     if (wanted.length === 0) return undefined;
     const why = netemUnavailable();
-    return why ? `packet ${wanted.join(', ')} need tc netem, which is unsupported on this kernel: ${why} (packet loss works: --nemesis packet:loss)` : undefined;
+    return why ? `packet ${wanted.join(', ')} need${wanted.length === 1 ? 's' : ''} tc netem, which is unsupported on this kernel: ${why} (packet loss works: --nemesis packet:loss)` : undefined;
   },
   create({ db, intervalNs, random, variants }) {
     const behaviours = variants.length > 0 ? (variants as Behaviour[]) : (Object.keys(BEHAVIOURS) as Behaviour[]).filter((b) => b === 'loss' || !netemUnavailable());
