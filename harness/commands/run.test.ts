@@ -91,6 +91,14 @@ describe('faultline run', () => {
     expect(Object.keys(result.checkers).sort()).toEqual(['converged', 'linearizable', 'stats', 'well-formed']);
   });
 
+  it('a repeated numeric flag takes its last value (yargs alone would add them up)', async () => {
+    const { code, stdout } = await cli(...base, '--store', root, '--json', '--nodes', '4', '--nodes', '2', '--concurrency', '2');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    const spec = JSON.parse(await readFile(join(result.dir, 'test.json'), 'utf8'));
+    expect([spec.nodes, spec.concurrency]).toEqual([2, 2]);
+  });
+
   it('a replay command reproduces the test spec', async () => {
     const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable');
     const r1 = JSON.parse(first.stdout);

@@ -20,6 +20,7 @@ import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
 import type { FaultAvailability } from '../../reports/availability.ts';
 import { checkTestName } from '../store/store.ts';
 import { TEST_DEFAULTS, type TestSpec } from '../test-spec.ts';
+import { numberFlag } from '../number-flag.ts';
 
 /** `faultline run`'s flags, as yargs parses them (torture builds them for each of its runs). */
 export interface RunArgs {
@@ -55,13 +56,13 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       y
         .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
-        .option('nodes', { type: 'number', default: TEST_DEFAULTS.nodes, describe: 'database nodes (containers n1…nN)' })
-        .option('concurrency', { type: 'number', default: TEST_DEFAULTS.concurrency, describe: 'client workers' })
-        .option('rate', { type: 'number', default: TEST_DEFAULTS.rate, describe: 'target total ops per second (0: as fast as the workers go)' })
-        .option('time-limit', { type: 'number', default: TEST_DEFAULTS.timeLimit, describe: 'seconds of workload' })
+        .option('nodes', numberFlag('database nodes (containers n1…nN)', TEST_DEFAULTS.nodes))
+        .option('concurrency', numberFlag('client workers', TEST_DEFAULTS.concurrency))
+        .option('rate', numberFlag('target total ops per second (0: as fast as the workers go)', TEST_DEFAULTS.rate))
+        .option('time-limit', numberFlag('seconds of workload', TEST_DEFAULTS.timeLimit))
         .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
-        .option('nemesis-interval', { type: 'number', default: TEST_DEFAULTS.nemesisInterval, describe: 'mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)' })
-        .option('recovery', { type: 'number', default: TEST_DEFAULTS.recovery, describe: 'seconds after the final heal before final operations' })
+        .option('nemesis-interval', numberFlag('mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)', TEST_DEFAULTS.nemesisInterval))
+        .option('recovery', numberFlag('seconds after the final heal before final operations', TEST_DEFAULTS.recovery))
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
