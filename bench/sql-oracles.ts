@@ -11,7 +11,7 @@ import { pairOps } from '../harness/history/op.ts';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
 import type { RunResult } from '../harness/run/run-test.ts';
 import { getNemesis } from '../nemesis/registry.ts';
-import { faultlineCli } from '../test/support/faultline-cli.ts';
+import { faultline } from '../test/support/faultline-process.ts';
 import { laned, ORACLE_LINES, oracleRunArgs, type OracleLine } from '../test/support/sql-oracle-lines.ts';
 
 const arg = (name: string, fallback: string) => {
@@ -39,7 +39,7 @@ const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) =>
 
 async function sample(line: OracleLine, store: string, seed: number): Promise<Sample> {
   const t0 = performance.now();
-  const r = await faultlineCli(oracleRunArgs(line, store, timeLimit, seed));
+  const r = await faultline(oracleRunArgs(line, store, timeLimit, seed));
   const wallS = (performance.now() - t0) / 1000;
   if (!r.stdout.trim()) throw new Error(`${line.title}, seed ${seed}: no result (exit ${r.code}): ${r.stderr.slice(-500)}`);
   const result = JSON.parse(r.stdout) as RunResult;

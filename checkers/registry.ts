@@ -12,6 +12,7 @@ import { setChecker } from './jepsen/set.ts';
 import { totalQueueChecker } from './jepsen/total-queue.ts';
 import { uniqueIdsChecker } from './jepsen/unique-ids.ts';
 import { linearizableChecker } from './linearizable/linearizable-checker.ts';
+import { convergedChecker } from './converged.ts';
 import { statsChecker } from './stats.ts';
 import { wellFormedChecker } from './well-formed.ts';
 
@@ -39,3 +40,4 @@ registerChecker(linearizableChecker);
 registerChecker(lostUpdateChecker);
 registerChecker(onCallChecker);
 registerChecker(twoPhaseCommitChecker);
+registerChecker(convergedChecker);

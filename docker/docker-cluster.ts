@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readlinkSync } from 'node:fs';
 import { PassThrough, type Duplex } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
@@ -202,6 +202,11 @@ export class DockerCluster implements Cluster {
 
   async netExec(node: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const { initPid } = this.handle(node);
+    // A container that is gone (or a pid reused by a host process) would put the command in the
+    // host's own namespace, where it must never change a rule.
+    const ns = netnsOf(initPid);
+    if (ns === undefined) throw new Error(`node ${node}'s container is gone (its init ${initPid} no longer exists)`);
+    if (ns === netnsOf(process.pid)) throw new Error(`refusing to run ${argv[0]} for ${node}: process ${initPid} is in the controller's own network namespace`);
     const nsenter = ['-t', String(initPid), '-n', '--', ...argv];
     if (options.detach) {
       execa('nsenter', nsenter, { detached: true, stdio: 'ignore', env: sbinEnv({ ...process.env, ...options.env }), reject: false }).unref();
@@ -406,6 +411,15 @@ async function probeExec(docker: Docker, id: string): Promise<true | string> {
   });
   const info = await exec.inspect();
   return info.ExitCode === 0 ? true : `exit ${info.ExitCode}`;
+}
+
+/** The network namespace a host process is in (`net:[4026531840]`), or undefined when it is gone. */
+function netnsOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** kill(2) from the host; a process that already exited is not an error. */

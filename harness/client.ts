@@ -32,6 +32,14 @@ export interface Client {
   close(): Promise<void>;
 }
 
+/**
+ * The node client thread `thread` talks to: threads are dealt round-robin over the nodes, so
+ * threads 0…nodes-1 cover every node once (a workload's final reads rely on it).
+ */
+export function clientNodeIndex(thread: number, nodeCount: number): number {
+  return thread % nodeCount;
+}
+
 /** What a client may know about the run beyond the test: where its files go. */
 export interface ClientRun {
   /** The run's store folder (`store/<test>/<time>/`), for state a client must keep durably (a 2PC coordinator's decision log). */

@@ -121,6 +121,13 @@ export function installShutdownHandlers(options: ShutdownHandlerOptions = {}): v
     log(`crashed: ${detail}`);
     stop(255, 'crash');
   };
+  // A reader that goes away (`faultline run | head`) must not turn into a crash that skips
+  // cleanup: the run carries on, and its output is simply lost.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') crash(err);
+    });
+  }
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 }

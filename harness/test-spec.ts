@@ -17,6 +17,11 @@ export interface TestSpec {
   timeLimit: number;
   /** Fault classes (`partition`, `kill`, `pause`, `clock`, `packet`); empty for none. */
   nemesis: string[];
+  /**
+   * Variants chosen per fault class (`--nemesis partition:one+primaries` → `{ partition: ['one',
+   * 'primaries'] }`); a class not listed runs its defaults.
+   */
+  nemesisVariants?: Record<string, string[]>;
   /** Seconds between fault transitions. */
   nemesisInterval: number;
   /** Seconds after the final heal before final reads. */

@@ -4,10 +4,13 @@ import type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult 
 
 /**
  * Several fault classes as one: ops are routed to the nemesis that handles their `f`, schedules
- * run side by side (faults of different classes may overlap), and the final heals run in order.
+ * run side by side (faults of different classes may overlap), and the final heals run in
+ * `healOrder`.
  * Teardown heals every class even when one of them fails, then reports all failures at once.
  */
-export function composeNemeses(packages: readonly NemesisPackage[]): NemesisPackage {
+export function composeNemeses(given: readonly NemesisPackage[]): NemesisPackage {
+  // Heal order: pauses first (a frozen node can be neither restarted nor have its clock reset).
+  const packages = [...given].sort((a, b) => (a.healOrder ?? 0) - (b.healOrder ?? 0));
   const byF = new Map<string, Nemesis>();
   for (const p of packages) {
     for (const f of p.nemesis.fs) {

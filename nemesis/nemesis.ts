@@ -62,6 +62,11 @@ export interface NemesisPackage {
   readonly generator: Generator;
   /** Ops that undo every fault at the end of the fault phase, before recovery and final reads. */
   readonly final?: Generator;
+  /**
+   * Where this class heals among several (lower first; default 0). Pauses heal first: a frozen
+   * node cannot be restarted, have its clock reset or answer anything until it is resumed.
+   */
+  readonly healOrder?: number;
 }
 
 export interface NemesisOptions {
@@ -71,6 +76,11 @@ export interface NemesisOptions {
   readonly intervalNs: number;
   /** The schedule's own stream (timing jitter, which op next). */
   readonly random: Random;
+  /**
+   * The variants the user chose (`--nemesis partition:one+primaries` → `['one', 'primaries']`),
+   * already checked against the factory's `variants`; empty for the factory's defaults.
+   */
+  readonly variants: readonly string[];
 }
 
 /** A fault class as registered by name (`--nemesis partition,kill`). */
@@ -78,7 +88,12 @@ export interface NemesisFactory {
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
-  /** Why this fault cannot run against this database or machine (clock skew on etcd), or undefined. */
-  unsupported?(db: FullDatabase, test: TestSpec): string | undefined;
+  /** The variants `--nemesis NAME:a+b` may choose (topologies, node selectors, behaviours), each with one line of help. */
+  readonly variants?: Readonly<Record<string, string>>;
+  /**
+   * Why this fault (with these variants; empty = the defaults) cannot run against this database
+   * or machine (clock skew on etcd, latency without netem), or undefined.
+   */
+  unsupported?(db: FullDatabase, test: TestSpec, variants: readonly string[]): string | undefined;
   create(options: NemesisOptions): NemesisPackage;
 }

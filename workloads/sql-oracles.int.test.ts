@@ -9,7 +9,7 @@ import { readHistoryFile } from '../harness/importers/read-history.ts';
 import type { RunResult } from '../harness/run/run-test.ts';
 import { getNemesis } from '../nemesis/registry.ts';
 import { runObjects } from '../test/run-objects.ts';
-import { faultlineCli } from '../test/support/faultline-cli.ts';
+import { faultline } from '../test/support/faultline-process.ts';
 import { laned, ORACLE_LINES, oracleRunArgs } from '../test/support/sql-oracle-lines.ts';
 
 /**
@@ -28,7 +28,7 @@ const contended = (r: RunResult) => {
 /** The same history, re-checked offline under snapshot isolation: the write skew is allowed there. */
 async function validUnderSnapshotIsolation(r: RunResult): Promise<void> {
   for (const checker of ['rw-register', 'on-call']) {
-    const c = await faultlineCli(['check', join(r.dir, 'history.jsonl'), '--checker', checker, '--consistency-model', 'snapshot-isolation', '--json']);
+    const c = await faultline(['check', join(r.dir, 'history.jsonl'), '--checker', checker, '--consistency-model', 'snapshot-isolation', '--json']);
     expect(c.code, c.stderr).toBe(0);
     const result = JSON.parse(c.stdout) as CheckResult;
     expect(result.valid).toBe(true);
@@ -79,7 +79,7 @@ beforeAll(async () => {
   for (const l of lines) {
     if (nemesisMissing(l)) continue;
     runs.set(l.title, lane(async () => {
-      const r = await faultlineCli(oracleRunArgs(l, store));
+      const r = await faultline(oracleRunArgs(l, store));
       return { code: r.code, stderr: r.stderr, ...(r.stdout.trim() ? { result: JSON.parse(r.stdout) as RunResult } : {}) };
     })); // prettier-ignore
   }

@@ -85,7 +85,7 @@ describe('write-skew generator', () => {
 
   it('sizes the shift table for the run and reads all of it at the end', () => {
     const test = spec({ rate: 100, timeLimit: 30 });
-    const final = simulate(writeSkew.finalGenerator!(test, Random.fromSeed(1)), { concurrency: 2 }).filter((o) => o.type === 'invoke');
+    const final = simulate(writeSkew.finalGenerator!(test, Random.fromSeed(1), []), { concurrency: 2 }).filter((o) => o.type === 'invoke');
     const reads = final.flatMap((o) => o.value as MicroOp[]);
     // 100/s × 30 s × 1.5 margin / 4 attempts per shift + 10, two doctors each.
     expect(reads).toHaveLength((Math.ceil((100 * 30 * 1.5) / 4) + 10) * 2);
@@ -101,7 +101,7 @@ describe('lost-update and bank generators', () => {
       expect([r, w, k1 === k2]).toEqual(['r', 'w', true]);
       expect([0, 1, 2]).toContain(k1);
     }
-    const final = simulate(lostUpdate.finalGenerator!(test, Random.fromSeed(1)), { concurrency: 1 }).filter((o) => o.type === 'invoke');
+    const final = simulate(lostUpdate.finalGenerator!(test, Random.fromSeed(1), []), { concurrency: 1 }).filter((o) => o.type === 'invoke');
     expect(final.map((o) => o.value)).toEqual([[['r', 0, null], ['r', 1, null], ['r', 2, null]]]);
   });
 
@@ -130,7 +130,7 @@ describe('2pc-bank generator', () => {
     const recovers = ops.filter((o) => o.f === 'recover').map((o) => o.time / 1e9);
     expect(recovers.length).toBeGreaterThanOrEqual(9);
     expect(recovers.length).toBeLessThanOrEqual(11);
-    const final = simulate(twoPcBank.finalGenerator!(test, Random.fromSeed(1)), { concurrency: 4 }).filter((o) => o.type === 'invoke');
+    const final = simulate(twoPcBank.finalGenerator!(test, Random.fromSeed(1), []), { concurrency: 4 }).filter((o) => o.type === 'invoke');
     expect(final.map((o) => o.f)).toEqual(['recover', 'read', 'ledger']);
   });
 });

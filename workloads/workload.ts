@@ -33,7 +33,11 @@ export interface Workload {
   checkOptions?(options: Record<string, unknown>): string[];
   /** Client ops for the main phase; all randomness from `random`. */
   generator(test: TestSpec, random: Random): Generator;
-  /** Client ops after faults are healed and the recovery window passed (final reads). */
-  finalGenerator?(test: TestSpec, random: Random): Generator;
+  /**
+   * Client ops after faults are healed and the recovery window passed (final reads). `keys` are
+   * the keys the run's client ops touched, in the order first seen. Client thread t talks to node
+   * `clientNodeIndex(t, nodes)` (harness/client.ts), so threads 0…nodes-1 reach every node.
+   */
+  finalGenerator?(test: TestSpec, random: Random, keys: readonly (string | number)[]): Generator;
   checkers(test: TestSpec): CheckerUse[];
 }

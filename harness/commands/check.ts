@@ -14,6 +14,7 @@ import { checkWritable, writeJUnit, type JUnitSuite } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
 import { exitCodeFor, makePrinter, printAnomalies, verdictWord } from '../output.ts';
 import { loadStoredRun, recheckRun, type RecheckedResult, type StoredRun } from '../run/recheck.ts';
+import { numberFlag } from '../number-flag.ts';
 
 interface CheckArgs {
   files: string[];
@@ -48,7 +49,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         .option('format', { type: 'string', describe: `override content detection: ${formatNames().join(', ')}` })
         .option('model', { type: 'string', describe: `model for --checker linearizable: ${modelNames().join(', ')} (default cas-register)` })
         .option('json', { type: 'boolean', default: false, describe: 'print only the result JSON on stdout' })
-        .option('time-limit', { type: 'number', describe: 'seconds allowed per file (per checker of a run) for checking; past it the verdict is unknown' })
+        .option('time-limit', numberFlag('seconds allowed per file (per checker of a run) for checking; past it the verdict is unknown'))
         .option('report', { type: 'string', describe: 'also write a self-contained HTML report to FILE (one history file only)' })
         .option('junit', { type: 'string', describe: 'also write JUnit XML to FILE: a test case per checker' }) as unknown as Argv<CheckArgs>,
     handler: async (args) => {

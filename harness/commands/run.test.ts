@@ -55,7 +55,13 @@ describe('faultline run', () => {
     [['--concurrency', '0'], 'faultline: --concurrency must be an integer >= 1 (got 0)\n'],
     [['--time-limit', '-1'], 'faultline: --time-limit must be a number > 0 (got -1)\n'],
     [['--rate', '-5'], 'faultline: --rate must be a number >= 0 (got -5)\n'],
-    [['--nemesis', 'partition'], 'faultline: unknown nemesis "partition"; expected one of (none in this build)\n'],
+    [['--nemesis', 'earthquake'], 'faultline: unknown nemesis "earthquake"; expected one of clock, kill, packet, partition, pause\n'],
+    [['--nemesis', 'partition:triangle'], 'faultline: --nemesis partition: unknown variant "triangle"; expected one of one, majority, majorities-ring, bridge, primaries, one-way\n'],
+    [['--nemesis', 'partition,partition'], 'faultline: --nemesis names partition twice; give its variants once, joined with + (partition:a+b)\n'],
+    [['--nemesis', 'kill'], 'faultline: --nemesis kill cannot run against memory: memory does not implement Killable (kill and start)\n'],
+    [['--nemesis', 'partition:primaries'], 'faultline: --nemesis partition cannot run against memory: memory cannot say which node leads, so the primaries topology has nothing to aim at\n'],
+    [['--nemesis', 'clock'], 'faultline: --nemesis clock cannot run against memory: memory does not declare that its binaries honour libfaketime (ClockAware), so a skew could not be trusted to take effect\n'],
+    [['--read-consistency', 'quorum'], 'faultline: --read-consistency must be one of linearizable, serializable (got "quorum")\n'],
     [['--seed', '-3'], 'faultline: --seed must be a non-negative integer (got "-3")\n'],
     [['--option', 'opsPerKye=3'], 'faultline: --option: unknown option "opsPerKye" for the register workload; known: opsPerKey, threadsPerKey, valueRange, readConsistency, timeoutMs\n'],
     [['--name', '../x'], 'faultline: test name "../x" must be letters, digits, \'.\', \'_\' or \'-\' (and not "latest"): it names a folder in the store\n'],
@@ -69,6 +75,13 @@ describe('faultline run', () => {
     expect(code).toBe(254);
   });
 
+  it('refuses a partition of one node', async () => {
+    const args = base.map((a, i) => (base[i - 1] === '--nodes' ? '1' : a));
+    const { code, stderr } = await cli(...args, '--store', root, '--nemesis', 'partition');
+    expect(stderr).toBe('faultline: --nemesis partition cannot run against memory: a partition needs at least 2 nodes\n');
+    expect(code).toBe(254);
+  });
+
   it('--json prints only the result object on stdout; the seed and progress go to stderr', async () => {
     const { code, stdout, stderr } = await cli(...base, '--store', root, '--json');
     expect(code).toBe(0);
@@ -78,7 +91,15 @@ describe('faultline run', () => {
     expect(stderr).toMatch(new RegExp(`^faultline run: memory-mem-register on 3 memory nodes, seed ${result.seed}\\n`));
     expect(stderr).toContain(`run folder: `);
     expect(stderr).toContain(`  linearizable: `);
-    expect(Object.keys(result.checkers).sort()).toEqual(['linearizable', 'stats', 'well-formed']);
+    expect(Object.keys(result.checkers).sort()).toEqual(['converged', 'linearizable', 'stats', 'well-formed']);
+  });
+
+  it('a repeated numeric flag takes its last value (yargs alone would add them up)', async () => {
+    const { code, stdout } = await cli(...base, '--store', root, '--json', '--nodes', '4', '--nodes', '2', '--concurrency', '2');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    const spec = JSON.parse(await readFile(join(result.dir, 'test.json'), 'utf8'));
+    expect([spec.nodes, spec.concurrency]).toEqual([2, 2]);
   });
 
   it('a replay command reproduces the test spec', async () => {

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
+import { parseNemesisArg } from '../../nemesis/nemesis-arg.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
@@ -17,8 +18,10 @@ import { RunProgress } from '../run/progress.ts';
 import { statusOutput } from '../run/status-line.ts';
 import { defaultTestName } from '../run/replay.ts';
 import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
+import type { FaultAvailability } from '../../reports/availability.ts';
 import { checkTestName } from '../store/store.ts';
 import { TEST_DEFAULTS, type TestSpec } from '../test-spec.ts';
+import { numberFlag } from '../number-flag.ts';
 
 /** `faultline run`'s flags, as yargs parses them (torture builds them for each of its runs). */
 export interface RunArgs {
@@ -34,6 +37,7 @@ export interface RunArgs {
   seed?: string;
   isolation?: string;
   'consistency-model'?: string;
+  'read-consistency'?: string;
   store: string;
   name?: string;
   option: string[];
@@ -42,6 +46,7 @@ export interface RunArgs {
 }
 
 const ISOLATION = ['read-committed', 'repeatable-read', 'serializable'] as const;
+const READ_CONSISTENCY = ['linearizable', 'serializable'] as const;
 
 const none = (names: string[]) => (names.length === 0 ? '(none in this build)' : names.join(', '));
 
@@ -53,14 +58,15 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       y
         .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
-        .option('nodes', { type: 'number', default: TEST_DEFAULTS.nodes, describe: 'database nodes (containers n1…nN)' })
-        .option('concurrency', { type: 'number', default: TEST_DEFAULTS.concurrency, describe: 'client workers' })
-        .option('rate', { type: 'number', default: TEST_DEFAULTS.rate, describe: 'target total ops per second (0: as fast as the workers go)' })
-        .option('time-limit', { type: 'number', default: TEST_DEFAULTS.timeLimit, describe: 'seconds of workload' })
-        .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults: ${none(nemesisNames())}` })
-        .option('nemesis-interval', { type: 'number', default: TEST_DEFAULTS.nemesisInterval, describe: 'seconds between fault transitions' })
-        .option('recovery', { type: 'number', default: TEST_DEFAULTS.recovery, describe: 'seconds after the final heal before final operations' })
+        .option('nodes', numberFlag('database nodes (containers n1…nN)', TEST_DEFAULTS.nodes))
+        .option('concurrency', numberFlag('client workers', TEST_DEFAULTS.concurrency))
+        .option('rate', numberFlag('target total ops per second (0: as fast as the workers go)', TEST_DEFAULTS.rate))
+        .option('time-limit', numberFlag('seconds of workload', TEST_DEFAULTS.timeLimit))
+        .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
+        .option('nemesis-interval', numberFlag('mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)', TEST_DEFAULTS.nemesisInterval))
+        .option('recovery', numberFlag('seconds after the final heal before final operations', TEST_DEFAULTS.recovery))
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
+        .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
         .option('consistency-model', { type: 'string', describe: `what transactional checkers judge against (default strict-serializable): ${CONSISTENCY_MODELS.join(', ')}` })
         .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })
@@ -140,13 +146,23 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     }
     return v;
   };
-  const nemesisList = args.nemesis.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const { names: nemesisList, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
   const nemeses = nemesisList.map((name) => {
     const f = getNemesis(name);
     if (!f) throw new InputError(`unknown nemesis ${JSON.stringify(name)}; expected one of ${none(nemesisNames())}`);
+    const known = Object.keys(f.variants ?? {});
+    for (const v of nemesisVariants[name] ?? []) {
+      if (!known.includes(v)) throw new InputError(`--nemesis ${name}: unknown variant ${JSON.stringify(v)}; ${known.length === 0 ? `${name} has no variants` : `expected one of ${known.join(', ')}`}`);
+    }
     return f;
   });
   const options = parseOptions(args.option);
+  if (args['read-consistency'] !== undefined) {
+    if (!(READ_CONSISTENCY as readonly string[]).includes(args['read-consistency'])) {
+      throw new InputError(`--read-consistency must be one of ${READ_CONSISTENCY.join(', ')} (got ${JSON.stringify(args['read-consistency'])})`);
+    }
+    options.readConsistency = args['read-consistency'];
+  }
   // Options named after the database (`etcdStartTimeoutMs`) are the database's; the rest the workload's.
   const workloadOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !k.startsWith(db.name)));
   const problems = workload.checkOptions?.(workloadOptions) ?? [];
@@ -167,6 +183,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     rate: num('rate', 0, true),
     timeLimit: num('time-limit', 0, false),
     nemesis: nemesisList,
+    ...(Object.keys(nemesisVariants).length === 0 ? {} : { nemesisVariants }),
     nemesisInterval: num('nemesis-interval', 0, false),
     recovery: num('recovery', 0, true),
     seed,
@@ -175,10 +192,19 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     options,
   };
   for (const f of nemeses) {
-    const why = f.unsupported?.(db, spec);
+    const why = f.unsupported?.(db, spec, nemesisVariants[f.name] ?? []);
     if (why) throw new InputError(`--nemesis ${f.name} cannot run against ${db.name}: ${why}`);
   }
   return { spec, deps: { backend: env.backend, db, workload, nemeses } };
+}
+
+function nemesisHelp(): string {
+  const names = nemesisNames();
+  if (names.length === 0) return '(none in this build)';
+  return names.map((n) => {
+    const v = Object.keys(getNemesis(n)?.variants ?? {});
+    return v.length === 0 ? n : `${n}[:${v.join('|')}]`;
+  }).join(', ');
 }
 
 export function parseSeed(s: string): number {
@@ -214,9 +240,22 @@ function printSummary(r: RunResult, print: (line?: string) => void): void {
     printAnomalies(c.anomalies, print, 5, '    ');
   }
   for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);
+  if (r.availability?.length) {
+    print('  availability per fault window:');
+    for (const a of r.availability.slice(0, 12)) print(`    ${describeAvailability(a)}`);
+    if (r.availability.length > 12) print(`    … and ${r.availability.length - 12} more (results.json, report.html)`);
+  }
   for (const reason of r.incomplete) print(`  not a pass: ${reason}`);
   const dir = relative(process.cwd(), r.dir) || '.';
   print(`run folder: ${dir}`);
   if (existsSync(join(r.dir, 'report.html'))) print(`report: ${join(dir, 'report.html')}`);
   if (r.valid !== true) print(`replay: ${r.replay}`);
+}
+
+function describeAvailability(a: FaultAvailability): string {
+  const s = (ns: number) => (ns / 1e9).toFixed(1);
+  const total = a.ok + a.fail + a.info;
+  const pct = total === 0 ? 'no ops' : `${Math.round((100 * a.ok) / total)}% ok`;
+  const heal = a.healToFirstOkMs === undefined ? '' : `, heal→first ok ${Math.round(a.healToFirstOkMs)} ms`;
+  return `${a.fault.padEnd(9)} ${s(a.start)}–${s(a.end)} s: ${a.ok} ok, ${a.fail} fail, ${a.info} info (${pct}), longest gap ${Math.round(a.longestGapMs)} ms${heal}`;
 }

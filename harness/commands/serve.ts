@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { startStoreServer } from '../../reports/serve/store-server.ts';
 import { interceptSignals } from '../shutdown.ts';
+import { numberFlag } from '../number-flag.ts';
 
 interface ServeArgs {
   store: string;
@@ -17,7 +18,7 @@ export function serveCommand(): CommandModule<object, ServeArgs> {
       y
         .option('store', { type: 'string', default: 'store', describe: 'the store folder' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback by default: the store is not shared)' })
-        .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 picks a free one)' }) as unknown as Argv<ServeArgs>,
+        .option('port', numberFlag('port to listen on (0 picks a free one)', 8080)) as unknown as Argv<ServeArgs>,
     handler: async (args) => {
       const started = await startStoreServer({ store: args.store, host: args.host, port: args.port });
       if (!started.loopback) process.stderr.write(`faultline: warning: listening on ${args.host}, so anyone who can reach this machine can read the store\n`);

@@ -120,13 +120,17 @@ describe('faultline torture', () => {
     const doc = xml.parse(text);
     const suites = doc.testsuites.testsuite as { name: string; failures: string; errors: string; testcase: { name: string; failure?: { type: string; message: string } }[] }[];
     expect(suites.map((s) => s.name)).toEqual(full.runs.map((r) => r.id));
-    for (const s of suites) expect(s.testcase.map((c) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'run']);
+    for (const s of suites) expect(s.testcase.map((c) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'converged', 'run']);
     const stale = suites[3]!;
-    expect(stale.failures).toBe('1');
     const lin = stale.testcase.find((c) => c.name === 'linearizable')!;
     expect(lin.failure!.type).toBe('nonlinearizable');
     expect(lin.failure!.message).toMatch(/^nonlinearizable: read → 97 .* cannot be linearized/);
-    expect(doc.testsuites.failures).toBe('3');
+    // Each stale run fails linearizable, and converged too when its final reads happened to disagree.
+    const failing = suites.map((s) => s.testcase.filter((c) => c.failure).map((c) => c.name));
+    expect(failing.slice(0, 3)).toEqual([[], [], []]);
+    for (const f of failing.slice(3)) expect(f.filter((n) => n !== 'converged')).toEqual(['linearizable']);
+    expect(suites.map((s) => Number(s.failures))).toEqual(failing.map((f) => f.length));
+    expect(doc.testsuites.failures).toBe(String(failing.flat().length));
     expect(doc.testsuites.errors).toBe('0');
   });
 
@@ -199,7 +203,8 @@ describe('faultline torture', () => {
     expect(s.stopped).toBe('interrupted');
     expect(r.code).toBe(2);
     const doc = xml.parse(await readFile(join(root, 'int.xml'), 'utf8'));
-    expect(doc.testsuites.errors).toBe('3');
+    // The interrupted run's converged case (it never got to its final reads) and the two not run.
+    expect(doc.testsuites.errors).toBe('4');
   });
 
   it('a run whose harness throws (its store folder cannot be made) is crashed, the session goes on, and exits 255', async () => {
@@ -236,7 +241,7 @@ describe('faultline torture', () => {
 
   it.each([
     [['--db', 'mongo'], 'faultline: --db: unknown database "mongo"; expected one of memory, stale\n'],
-    [['--db', 'memory', '--nemesis', 'flaky,gremlin'], 'faultline: --nemesis: unknown nemesis "gremlin"; expected one of flaky, wobble\n'],
+    [['--db', 'memory', '--nemesis', 'flaky,gremlin'], 'faultline: --nemesis: unknown nemesis "gremlin"; expected one of clock, flaky, kill, packet, partition, pause, wobble\n'],
     [['--db', 'memory', '--workload', 'mem-register', '--shard', '3/2'], 'faultline: --shard must be K/N with 1 <= K <= N, e.g. 2/4 (got "3/2")\n'],
     [['--db', 'memory', '--workload', 'mem-register', '--nodes', '0'], 'faultline: run memory-mem-register-none#1: --nodes must be an integer >= 1 (got 0)\n'],
     [['--db', 'memory'], 'faultline: the matrix has no combination that can run: memory-register-none (the register workload has no client for memory)\n'],
@@ -254,7 +259,7 @@ describe('faultline torture', () => {
     await writeFile(file, ['databases: [memory, mongo]', 'workloads: [mem-register]', 'nemesis:', '  - flaky', '  - [gremlin]', 'nodse: 3', ''].join('\n'));
     const r = await cli('torture', '--matrix', file);
     expect(r.code).toBe(254);
-    expect(r.stderr).toBe(`faultline: ${file}: 3 problems: line 6: unknown key "nodse"; expected one of seed, seeds, databases, workloads, nemesis, isolation, options, nodes, concurrency, rate, time-limit, nemesis-interval, recovery; line 1: unknown db "mongo"; expected one of memory, stale; line 5: unknown nemesis "gremlin"; expected one of flaky, wobble\n`);
+    expect(r.stderr).toBe(`faultline: ${file}: 3 problems: line 6: unknown key "nodse"; expected one of seed, seeds, databases, workloads, nemesis, isolation, options, nodes, concurrency, rate, time-limit, nemesis-interval, recovery; line 1: unknown db "mongo"; expected one of memory, stale; line 5: unknown nemesis "gremlin"; expected one of clock, flaky, kill, packet, partition, pause, wobble\n`);
     await writeFile(file, 'databases: [memory\n');
     const y = await cli('torture', '--matrix', file);
     expect(y.code).toBe(254);

@@ -18,6 +18,8 @@ import { parseShard, planMatrix, plannedSpec, shardRuns, type Shard } from '../t
 import { runSession, type SessionRun } from '../torture/session.ts';
 import { countsLine, displayPath, failingLines, isTortureSummary, mergeSummaries, renderTable, runSubjectOf, sessionExitCode, sessionId, type TortureSummary } from '../torture/summary.ts';
 import { parseOptions, parseSeed, resolveRun, type RunArgs } from './run.ts';
+import { parseNemesisArg } from '../../nemesis/nemesis-arg.ts';
+import { numberFlag } from '../number-flag.ts';
 
 interface TortureArgs {
   matrix?: string;
@@ -58,13 +60,13 @@ export function tortureCommand(setExit: (code: number) => void, environment: () 
         .option('db', { type: 'string', array: true, describe: 'databases (repeat or comma-separate); default etcd' })
         .option('workload', { type: 'string', array: true, describe: 'workloads (repeat or comma-separate); default register' })
         .option('nemesis', { type: 'string', array: true, describe: 'fault combinations, one per value: none, partition, partition,kill …; default none' })
-        .option('seeds', { type: 'number', describe: 'runs per combination, each with its own derived seed (default 1)' })
-        .option('nodes', { type: 'number', describe: 'as for run (default 5)' })
-        .option('concurrency', { type: 'number', describe: 'as for run (default 10)' })
-        .option('rate', { type: 'number', describe: 'as for run (default 200)' })
-        .option('time-limit', { type: 'number', describe: 'seconds of workload per run (default 60)' })
-        .option('nemesis-interval', { type: 'number', describe: 'as for run (default 10)' })
-        .option('recovery', { type: 'number', describe: 'as for run (default 10)' })
+        .option('seeds', numberFlag('runs per combination, each with its own derived seed (default 1)'))
+        .option('nodes', numberFlag('as for run (default 5)'))
+        .option('concurrency', numberFlag('as for run (default 10)'))
+        .option('rate', numberFlag('as for run (default 200)'))
+        .option('time-limit', numberFlag('seconds of workload per run (default 60)'))
+        .option('nemesis-interval', numberFlag('as for run (default 10)'))
+        .option('recovery', numberFlag('as for run (default 10)'))
         .option('isolation', { type: 'string', describe: 'as for run' })
         .option('option', { type: 'string', array: true, describe: 'option key=value for every run, repeatable' })
         .option('seed', { type: 'string', describe: 'session seed; every run\'s seed derives from it (default: a fresh one, printed)' })
@@ -101,7 +103,8 @@ async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput
     if (!workload.clients[database.name]) return `the ${w.name} workload has no client for ${db.name}`;
     const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, shape.run);
     for (const f of nemesis) {
-      const why = getNemesis(faultName(f))!.unsupported?.(database, spec);
+      const name = faultName(f);
+      const why = getNemesis(name)!.unsupported?.(database, spec, parseNemesisArg(f).variants[name] ?? []);
       if (why) return `${f}: ${why}`;
     }
     return undefined;

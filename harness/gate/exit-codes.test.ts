@@ -109,7 +109,7 @@ describe('exit codes from real causes, and their JUnit files', () => {
     const r = await cli(...run, '--db', 'memory', '--store', root, '--junit', join(root, 'valid.xml'));
     expect(r.code).toBe(0);
     const doc = await junit(join(root, 'valid.xml'));
-    expect([doc.tests, doc.failures, doc.errors]).toEqual(['4', '0', '0']);
+    expect([doc.tests, doc.failures, doc.errors]).toEqual(['5', '0', '0']);
   });
 });
 
@@ -129,13 +129,13 @@ describe('faultline check RUN_DIR', () => {
     await unlink(join(dir, 'report.html'));
     const r = await cli('check', dir, '--junit', join(root, 'recheck.xml'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`${dir}: valid (re-checked memory-mem-register: well-formed, stats, linearizable; was INVALID)`);
+    expect(r.stdout).toContain(`${dir}: valid (re-checked memory-mem-register: well-formed, stats, linearizable, converged; was INVALID)`);
     const now = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
     expect(now).toMatchObject({ valid: true, anomalyTypes: [], previous: { valid: false, anomalyTypes: ['nonlinearizable'] }, runId: old.runId, seed: old.seed, durationMs: old.durationMs, ops: old.ops });
     expect(now.checkers.linearizable.valid).toBe(true);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     const doc = await junit(join(root, 'recheck.xml'));
-    expect(doc.testsuite[0].testcase.map((c: { name: string }) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'run']);
+    expect(doc.testsuite[0].testcase.map((c: { name: string }) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'converged', 'run']);
   });
 
   it('keeps what only the run knew: an interrupted run stays unknown; a run that left no results.json cannot pass', async () => {

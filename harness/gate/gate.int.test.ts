@@ -61,7 +61,7 @@ describe('the gate on etcd', () => {
     expect(result.incomplete).toEqual([]);
     const j = await junit(join(dir, 'valid.xml'));
     expect(j.suites.map((s) => s.name)).toEqual(['etcd-register']);
-    expect(j.suites[0]!.testcase.map((c) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'run']);
+    expect(j.suites[0]!.testcase.map((c) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'converged', 'run']);
     expect([j.failures, j.errors]).toEqual([0, 0]);
 
     const again = await faultline('check', result.dir, '--json', '--junit', join(dir, 'recheck.xml'));
@@ -69,7 +69,7 @@ describe('the gate on etcd', () => {
     const rechecked = JSON.parse(again.stdout);
     expect(rechecked).toMatchObject({ valid: true, previous: { valid: true }, runId: result.runId, seed: result.seed });
     expect(JSON.parse(await readFile(join(result.dir, 'results.json'), 'utf8')).recheckedAt).toBe(rechecked.recheckedAt);
-    expect((await junit(join(dir, 'recheck.xml'))).suites[0]!.testcase.map((c) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'run']);
+    expect((await junit(join(dir, 'recheck.xml'))).suites[0]!.testcase.map((c) => c.name)).toEqual(['well-formed', 'stats', 'linearizable', 'converged', 'run']);
   });
 
   it('a database that does not come up is a harness failure: exit 255, results say why, JUnit has an error, nothing is left behind', async () => {

@@ -1,3 +1,4 @@
+import { formatNemesisArg } from '../../nemesis/nemesis-arg.ts';
 import type { TestSpec } from '../test-spec.ts';
 
 /** Quotes one shell word when it needs it. */
@@ -19,7 +20,7 @@ export function replayCommand(spec: TestSpec, storeRoot?: string): string {
     '--rate', String(spec.rate),
     '--time-limit', String(spec.timeLimit),
   ];
-  if (spec.nemesis.length > 0) args.push('--nemesis', spec.nemesis.join(','), '--nemesis-interval', String(spec.nemesisInterval), '--recovery', String(spec.recovery));
+  if (spec.nemesis.length > 0) args.push('--nemesis', formatNemesisArg(spec), '--nemesis-interval', String(spec.nemesisInterval), '--recovery', String(spec.recovery));
   if (spec.isolation) args.push('--isolation', spec.isolation);
   if (spec.consistencyModel) args.push('--consistency-model', spec.consistencyModel);
   if (spec.name !== defaultTestName(spec)) args.push('--name', spec.name);

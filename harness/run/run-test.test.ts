@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from '../generator/basic.ts';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
+import { FINAL_READ } from '../../checkers/converged.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import type { Workload } from '../../workloads/workload.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
@@ -54,7 +55,7 @@ describe('runTest', () => {
     expect(error).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(result.ops.ok).toBeGreaterThan(100);
-    expect(Object.keys(result.checkers).sort()).toEqual(['linearizable', 'stats', 'well-formed']);
+    expect(Object.keys(result.checkers).sort()).toEqual(['converged', 'linearizable', 'stats', 'well-formed']);
     expect(result.checkers.linearizable!.valid).toBe(true);
     expect(result.skipped).toEqual([]);
     expect(result.replay).toBe(`npx faultline run --db memory --workload register --nodes 3 --concurrency 4 --rate 0 --time-limit 0.5 --store ${root} --seed 42`);
@@ -149,8 +150,14 @@ describe('runTest', () => {
     const nem = history.filter((o) => o.process === 'nemesis');
     expect(nem.every((o) => o.type === 'info')).toBe(true);
     expect(nem[1]!.value).toEqual({ nodes: [expect.stringMatching(/^n[123]$/)] });
-    // The final heal comes after every client op of the main phase.
-    const lastClient = history.findLast((o) => o.process !== 'nemesis')!;
-    expect(nem.at(-1)!.index).toBeGreaterThan(lastClient.index);
+    // The final heal comes after every client op of the main phase, and before the final reads.
+    const firstFinal = history.findIndex((o) => o.value === FINAL_READ);
+    expect(firstFinal).toBeGreaterThan(0);
+    const lastMain = history.slice(0, firstFinal).findLast((o) => o.process !== 'nemesis')!;
+    expect(nem.at(-1)!.index).toBeGreaterThan(lastMain.index);
+    expect(nem.at(-1)!.index).toBeLessThan(firstFinal);
+    // Its window is in results.json with the availability figures.
+    expect(result.availability?.length).toBeGreaterThanOrEqual(1);
+    expect(result.availability![0]).toMatchObject({ fault: 'noop', ok: expect.any(Number), longestGapMs: expect.any(Number) });
   });
 });

@@ -3,9 +3,11 @@ import type { Cluster } from '../../docker/cluster.ts';
 import { composeNemeses } from '../../nemesis/compose.ts';
 import type { NemesisContext, NemesisFactory, NemesisPackage } from '../../nemesis/nemesis.ts';
 import type { Workload } from '../../workloads/workload.ts';
+import { clientNodeIndex } from '../client.ts';
 import type { FullDatabase } from '../db.ts';
 import { log as logOp, sleep } from '../generator/basic.ts';
-import { any, clients, nemesis as onNemesis, phases, stagger, timeLimit } from '../generator/combinators.ts';
+import { any, clients, concat, nemesis as onNemesis, phases, stagger, timeLimit } from '../generator/combinators.ts';
+import { thenWithKeys } from '../generator/keys-seen.ts';
 import type { Generator } from '../generator/generator.ts';
 import type { Op } from '../history/op.ts';
 import { HistoryWriter } from '../history/writer.ts';
@@ -23,6 +25,8 @@ import { FileLogger, type Logger } from './logger.ts';
 import { replayCommand } from './replay.ts';
 import type { ComposedResult } from '../../checkers/result.ts';
 import { writeReport } from '../../reports/write-report.ts';
+import { availabilityPerFault, type FaultAvailability } from '../../reports/availability.ts';
+import { faultWindows } from '../../reports/fault-windows.ts';
 
 export type RunPhase = 'prepare' | 'cluster' | 'db-setup' | 'workload' | 'teardown' | 'check' | 'report';
 
@@ -76,6 +80,8 @@ export interface RunResult extends ComposedResult {
   /** Why the run could not finish (setup failed, user code broke its contract…). */
   error?: string;
   replay: string;
+  /** How clients fared in each fault window (absent when no fault was injected). */
+  availability?: FaultAvailability[];
 }
 
 export interface RunOutcome {
@@ -94,9 +100,11 @@ export function runGenerator(spec: TestSpec, workload: Workload, nemesis: Nemesi
   const after: Generator[] = [];
   if (nemesis?.final) after.push(logOp('healing every fault'), onNemesis(nemesis.final));
   if (nemesis && spec.recovery > 0) after.push(logOp(`recovery window: ${spec.recovery} s`), onNemesis(sleep(spec.recovery * SEC)));
-  const final = workload.finalGenerator?.(spec, random.fork('final'));
-  if (final) after.push(logOp('final operations'), clients(final));
-  return after.length === 0 ? main : phases(main, ...after);
+  const schedule = after.length === 0 ? main : phases(main, ...after);
+  const makeFinal = workload.finalGenerator;
+  if (!makeFinal) return schedule;
+  // Final ops see the keys the run touched (read each of them back from every node).
+  return thenWithKeys(schedule, (keys) => phases(concat(logOp('final operations'), clients(makeFinal(spec, random.fork('final'), keys)))));
 }
 
 /**
@@ -144,7 +152,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     spec = { ...spec, versions: { ...spec.versions, ...versions, node: process.version } };
     writeJson(dir.file('test.json'), spec);
 
-    const nemesisPkg = deps.nemeses.length === 0 ? undefined : composeNemeses(deps.nemeses.map((f) => f.create({ test: spec, db: deps.db, intervalNs: spec.nemesisInterval * SEC, random: random.fork(`nemesis-schedule:${f.name}`) })));
+    const nemesisPkg = deps.nemeses.length === 0 ? undefined : composeNemeses(deps.nemeses.map((f) => f.create({ test: spec, db: deps.db, intervalNs: spec.nemesisInterval * SEC, random: random.fork(`nemesis-schedule:${f.name}`), variants: spec.nemesisVariants?.[f.name] ?? [] })));
     let nemesisWorker: NemesisWorker | undefined;
     if (nemesisPkg) {
       const ctx: NemesisContext = { cluster, db: deps.db, test: spec, random: random.fork('nemesis').stream(), log };
@@ -157,7 +165,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     if (!makeClient) throw new Error(`workload ${deps.workload.name} has no client for ${deps.db.name}`);
     const who = `the ${deps.workload.name} client for ${deps.db.name}`;
     const open = (c: ReturnType<typeof makeClient>, node: string) => c.open(cluster, spec, node, { dir: dir.path });
-    const workers = Array.from({ length: spec.concurrency }, (_, t) => new ClientWorker(cluster.nodes[t % cluster.nodes.length]!.name, makeClient, open, who));
+    const workers = Array.from({ length: spec.concurrency }, (_, t) => new ClientWorker(cluster.nodes[clientNodeIndex(t, cluster.nodes.length)]!.name, makeClient, open, who));
     cleanup.add('close clients', async () => {
       await Promise.allSettled(workers.map((w) => w.close()));
     });
@@ -220,6 +228,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     skipped: checks.skipped,
     ...(errorMessage === undefined ? {} : { error: errorMessage }),
     replay: replayCommand(spec, deps.storeRoot),
+    ...availabilityOf(ops, spec),
   };
   writeJson(dir.file('results.json'), result);
   observer.onPhase?.('report');
@@ -265,6 +274,24 @@ async function copyNodeLogs(cluster: Cluster, db: FullDatabase, dir: RunDir, log
       }
     }),
   );
+}
+
+/**
+ * Availability per fault window. A window closed by the final heal is followed by the recovery
+ * window, in which clients are idle on purpose: its "heal → first ok" would measure that wait, not
+ * the system, so it is left out.
+ */
+function availabilityOf(ops: readonly Op[], spec: TestSpec): { availability?: FaultAvailability[] } {
+  const windows = faultWindows(ops);
+  if (windows.length === 0) return {};
+  const mainEnd = spec.timeLimit * SEC;
+  return {
+    availability: availabilityPerFault(ops, windows).map((a) => {
+      if (a.end < mainEnd || a.healToFirstOkMs === undefined) return a;
+      const { healToFirstOkMs: _, ...rest } = a;
+      return rest;
+    }),
+  };
 }
 
 function isAbort(err: unknown): boolean {

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSafe } from '../../checkers/check-safe.ts';
 import { statsChecker } from '../../checkers/stats.ts';
 import { wellFormedChecker } from '../../checkers/well-formed.ts';
-import { dockerClient } from '../../docker/engine.ts';
-import { LABEL } from '../../docker/labels.ts';
-import { faultlineCli } from '../../test/support/faultline-cli.ts';
+import { faultline, leftovers } from '../../test/support/faultline-process.ts';
 import { readHistoryFile } from '../importers/read-history.ts';
 import type { RunResult } from './run-test.ts';
 
@@ -21,14 +19,6 @@ afterAll(async () => {
   await rm(store, { recursive: true, force: true });
 });
 
-async function leftovers(runId: string): Promise<string[]> {
-  const docker = dockerClient();
-  const filters = { label: [`${LABEL.run}=${runId}`] };
-  const containers = await docker.listContainers({ all: true, filters });
-  const networks = await docker.listNetworks({ filters });
-  return [...containers.map((c) => `container ${c.Names.join(',')}`), ...networks.map((n) => `network ${n.Name}`)];
-}
-
 async function checkPrefix(dir: string): Promise<number> {
   const history = await readHistoryFile(join(dir, 'history.jsonl'));
   for (const checker of [wellFormedChecker, statsChecker]) {
@@ -40,7 +30,7 @@ async function checkPrefix(dir: string): Promise<number> {
 
 describe('faultline run against etcd in Docker', () => {
   it('records >= 1,000 ok ops in 30 s, exits 0 with a well-formed history, and leaves nothing behind', async () => {
-    const r = await faultlineCli(['run', '--db', 'etcd', '--workload', 'register', '--nodes', '5', '--time-limit', '30', '--concurrency', '10', '--json', '--store', store]);
+    const r = await faultline(['run', '--db', 'etcd', '--workload', 'register', '--nodes', '5', '--time-limit', '30', '--concurrency', '10', '--json', '--store', store]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as RunResult;
     expect(result.valid).toBe(true);
@@ -56,7 +46,7 @@ describe('faultline run against etcd in Docker', () => {
   });
 
   it('SIGINT mid-run: exits promptly, removes everything, and the history prefix checks', async () => {
-    const r = await faultlineCli(['run', '--time-limit', '120', '--json', '--store', store], { line: /running the workload/, delayMs: 5_000 });
+    const r = await faultline(['run', '--time-limit', '120', '--json', '--store', store], { line: /running the workload/, delayMs: 5_000 });
     expect(r.afterSignalMs, 'SIGINT was sent').toBeDefined();
     expect(r.afterSignalMs!).toBeLessThan(20_000);
     expect(r.code, r.stderr).toBe(2);

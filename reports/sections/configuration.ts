@@ -12,6 +12,7 @@ const FIELDS: [keyof TestSpec, string][] = [
   ['rate', 'rate (ops/s)'],
   ['timeLimit', 'time limit (s)'],
   ['nemesis', 'faults'],
+  ['nemesisVariants', 'fault variants'],
   ['nemesisInterval', 'fault interval (s)'],
   ['recovery', 'recovery (s)'],
   ['isolation', 'isolation'],

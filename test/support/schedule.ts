@@ -1,5 +1,6 @@
 import type { History } from '../../harness/history/op.ts';
 import { faultClass } from '../../harness/run/fault-tracker.ts';
+import { FINAL_READ } from '../../checkers/converged.ts';
 
 /**
  * What a seed replays in a run (harness/random.ts): the ops generated — per independent key, the
@@ -26,7 +27,8 @@ export function scheduleOf(history: History): Schedule {
       // Info pairs: the first of each pair is the invocation the schedule chose.
       if (nemesisInvoke) add(nemesis, faultClass(op.f), JSON.stringify([op.f, op.value]));
       nemesisInvoke = !nemesisInvoke;
-    } else if (op.type === 'invoke') {
+    } else if (op.type === 'invoke' && op.value !== FINAL_READ) {
+      // Final reads read back whichever keys the run got to touch: timing, not the seed.
       add(keys, JSON.stringify(op.key ?? null), JSON.stringify([op.f, op.value]));
     }
   }

@@ -85,6 +85,7 @@ describe('register workload', () => {
       { name: 'well-formed' },
       { name: 'stats' },
       { name: 'linearizable', options: { model: 'cas-register' }, optional: true },
+      { name: 'converged' },
     ]);
   });
 });

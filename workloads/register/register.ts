@@ -5,7 +5,11 @@ import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
 import type { Workload } from '../workload.ts';
 import { EtcdRegisterClient } from './etcd-client.ts';
+import { finalReads } from './final-reads.ts';
 import { registerOptionProblems, registerOptions } from './options.ts';
+
+/** The final reads (every key from every node) get at most this long. */
+const FINAL_READS_LIMIT_NS = 60e9;
 
 /** One register op: read, write v, or cas [expected, new], equally likely. */
 export function registerOp(d: Draw, valueRange: number): Invocation {
@@ -22,7 +26,9 @@ export function registerOp(d: Draw, valueRange: number): Invocation {
 /**
  * Read / write / compare-and-set on independent keys (Jepsen's etcd register test). Each group of
  * `threadsPerKey` workers hammers one key for `opsPerKey` ops, then moves to a fresh key, so every
- * key's history is small enough to check for linearizability exhaustively.
+ * key's history is small enough to check for linearizability exhaustively. After the faults heal
+ * and the recovery window passes, every node reads back every key (final reads), and the
+ * `converged` checker verifies they agree.
  */
 export const casRegister: Workload = {
   name: 'register',
@@ -39,11 +45,15 @@ export const casRegister: Workload = {
       gen: (_key, r) => limit(o.opsPerKey, fromFn((d) => registerOp(d, o.valueRange), r)),
     });
   },
+  finalGenerator(test, _random, keys) {
+    return finalReads(keys, test.nodes, FINAL_READS_LIMIT_NS);
+  },
   checkers() {
     return [
       { name: 'well-formed' },
       { name: 'stats' },
       { name: 'linearizable', options: { model: 'cas-register' }, optional: true },
+      { name: 'converged' },
     ];
   },
 };

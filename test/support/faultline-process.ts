@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { dockerClient } from '../../docker/engine.ts';
+import { LABEL } from '../../docker/labels.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 
-export interface CliExit {
+export interface Exit {
   code: number | null;
   stdout: string;
   stderr: string;
@@ -12,8 +14,8 @@ export interface CliExit {
   afterSignalMs?: number;
 }
 
-/** Runs `bin/faultline.js` as a user would; `interruptAfter` says when (after which stderr line) to send SIGINT. */
-export async function faultlineCli(args: readonly string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<CliExit> {
+/** Runs the CLI as a user would; `interruptAfter` says after which stderr line (and delay) to send SIGINT. */
+export async function faultline(args: readonly string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<Exit> {
   const child = spawn(process.execPath, [join(repo, 'bin/faultline.js'), ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -31,4 +33,13 @@ export async function faultlineCli(args: readonly string[], interruptAfter?: { l
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout, stderr, ...(signalledAt ? { afterSignalMs: performance.now() - signalledAt } : {}) };
+}
+
+/** Containers and networks still labelled with `runId`, as `container NAME` / `network NAME`. */
+export async function leftovers(runId: string): Promise<string[]> {
+  const docker = dockerClient();
+  const filters = { label: [`${LABEL.run}=${runId}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  return [...containers.map((c) => `container ${c.Names.join(',')}`), ...networks.map((n) => `network ${n.Name}`)];
 }
