@@ -1,10 +1,9 @@
 import mysql from 'mysql2/promise';
 import type { Cluster, NodeInfo } from '../cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/db.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
-import { FAKETIME_FILE, faketimeEnv } from '../faketime.ts';
-import { findNode, lastLine, ServerProcess } from '../server-process.ts';
+import { lastLine, ServerProcess } from '../server-process.ts';
+import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
 
 const HOME = '/var/lib/faultline/mariadb';
 const DATA_DIR = `${HOME}/data`;
@@ -20,13 +19,6 @@ export function mariadbConnection(node: NodeInfo): mysql.ConnectionOptions {
   return { host: node.ip, port: PORT, ...MARIADB_CREDENTIALS, connectTimeout: 2_000 };
 }
 
-export interface MariadbOptions {
-  /** How long a node may take to accept queries after (re)start, crash recovery included. */
-  startTimeoutMs?: number;
-  /** Run the server under libfaketime even without a clock nemesis (tests). */
-  faketime?: boolean;
-}
-
 /**
  * MariaDB 10.11 (Debian's mariadb-server), InnoDB. Every node is an independent server with a
  * fresh data dir per run, listening on its network address; the `faultline` user and database are
@@ -34,11 +26,9 @@ export interface MariadbOptions {
  * on `innodb_snapshot_isolation` (a write conflict at repeatable read becomes error 1020; off by
  * default, as in 10.11). Lock wait limits are set per session by the clients.
  */
-export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary, LogFiles, ClockAware {
+export class MariadbDatabase extends SingleServerDatabase {
   readonly name = 'mariadb';
   readonly image = 'mariadb';
-  /** mariadbd reads the wall clock through libc, which libfaketime wraps (docker/mariadb/mariadb.int.test.ts checks it). */
-  readonly honoursFaketime = true;
   readonly server = new ServerProcess({
     name: 'mariadb',
     pattern: '^/usr/sbin/mariadbd ',
@@ -46,15 +36,10 @@ export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary
     user: 'mysql',
     uninformativeLogLine: /\[ERROR\] Aborting$/,
   });
-  private withFaketime = false;
   private settings: Record<string, string> = {};
 
-  constructor(private readonly options: MariadbOptions = {}) {}
-
-  async setup(cluster: Cluster, test: TestSpec): Promise<void> {
-    this.withFaketime = test.nemesis.includes('clock') || this.options.faketime === true;
-    this.settings = { 'innodb-snapshot-isolation': test.options.mariadbSnapshotIsolation === true ? 'ON' : 'OFF' };
-    await Promise.all(cluster.nodes.map((n) => this.setupNode(cluster, n)));
+  constructor(options: SingleServerOptions = {}) {
+    super(options, LOG_FILE);
   }
 
   async teardown(cluster: Cluster): Promise<void> {
@@ -69,35 +54,11 @@ export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary
     return version ? { mariadb: version } : {};
   }
 
-  kill(cluster: Cluster, node: string): Promise<void> {
-    return this.server.kill(cluster, node);
+  protected override configure(test: TestSpec): void {
+    this.settings = { 'innodb-snapshot-isolation': test.options.mariadbSnapshotIsolation === true ? 'ON' : 'OFF' };
   }
 
-  /** Starts a killed server again on its data dir and waits until it answers; a running one is left alone. */
-  async start(cluster: Cluster, node: string): Promise<void> {
-    if (await this.server.running(cluster, node)) return;
-    await this.launch(cluster, findNode(cluster, node));
-    await this.waitReady(cluster, findNode(cluster, node));
-  }
-
-  pause(cluster: Cluster, node: string): Promise<void> {
-    return this.server.pause(cluster, node);
-  }
-
-  resume(cluster: Cluster, node: string): Promise<void> {
-    return this.server.resume(cluster, node);
-  }
-
-  /** Every node is the primary of its own data (no replication). */
-  async primaries(cluster: Cluster): Promise<string[]> {
-    return cluster.nodes.map((n) => n.name);
-  }
-
-  logFiles(): string[] {
-    return [LOG_FILE];
-  }
-
-  private async setupNode(cluster: Cluster, node: NodeInfo): Promise<void> {
+  protected async initNode(cluster: Cluster, node: NodeInfo): Promise<void> {
     const { user, password, database } = MARIADB_CREDENTIALS;
     const install = [
       `rm -rf ${DATA_DIR}`,
@@ -111,12 +72,9 @@ export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary
       `CREATE DATABASE IF NOT EXISTS ${database};`,
     ];
     await cluster.writeFile(node.name, INIT_FILE, `${init.join('\n')}\n`);
-    if (this.withFaketime) await cluster.writeFile(node.name, FAKETIME_FILE, '+0\n');
-    await this.launch(cluster, node);
-    await this.waitReady(cluster, node);
   }
 
-  private async launch(cluster: Cluster, node: NodeInfo): Promise<void> {
+  protected argv(node: NodeInfo): string[] {
     const settings: Record<string, string> = {
       datadir: DATA_DIR,
       'bind-address': node.ip,
@@ -127,20 +85,16 @@ export class MariadbDatabase implements Database, Killable, Pausable, HasPrimary
       'max-connections': '200',
       ...this.settings,
     };
-    const argv = ['/usr/sbin/mariadbd', '--no-defaults', '--skip-name-resolve', ...Object.entries(settings).map(([k, v]) => `--${k}=${v}`)];
-    await this.server.launch(cluster, node.name, argv, this.withFaketime ? faketimeEnv() : undefined);
+    return ['/usr/sbin/mariadbd', '--no-defaults', '--skip-name-resolve', ...Object.entries(settings).map(([k, v]) => `--${k}=${v}`)];
   }
 
-  private waitReady(cluster: Cluster, node: NodeInfo): Promise<void> {
-    const probe = async () => {
-      const connection = await mysql.createConnection(mariadbConnection(node));
-      connection.on('error', () => {});
-      try {
-        await connection.query('SELECT 1');
-      } finally {
-        connection.destroy();
-      }
-    };
-    return this.server.waitReady(cluster, node.name, probe, this.options.startTimeoutMs ?? 60_000);
+  protected async probe(node: NodeInfo): Promise<void> {
+    const connection = await mysql.createConnection(mariadbConnection(node));
+    connection.on('error', () => {});
+    try {
+      await connection.query('SELECT 1');
+    } finally {
+      connection.destroy();
+    }
   }
 }

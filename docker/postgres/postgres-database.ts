@@ -1,10 +1,8 @@
 import pg from 'pg';
 import type { Cluster, NodeInfo } from '../cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/db.ts';
-import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
-import { FAKETIME_FILE, faketimeEnv } from '../faketime.ts';
-import { findNode, lastLine, ServerProcess } from '../server-process.ts';
+import { lastLine, ServerProcess } from '../server-process.ts';
+import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const HOME = '/var/lib/faultline/postgres';
@@ -20,11 +18,7 @@ export function postgresConnection(node: NodeInfo, database: string = POSTGRES_C
   return { host: node.ip, port: PORT, user: POSTGRES_CREDENTIALS.user, password: POSTGRES_CREDENTIALS.password, database, connectionTimeoutMillis: 2_000 };
 }
 
-export interface PostgresOptions {
-  /** How long a node may take to accept queries after (re)start, crash recovery included. */
-  startTimeoutMs?: number;
-  /** Run the server under libfaketime even without a clock nemesis (tests). */
-  faketime?: boolean;
+export interface PostgresOptions extends SingleServerOptions {
   /** `max_prepared_transactions` (2PC needs it above 0). */
   maxPreparedTransactions?: number;
 }
@@ -35,11 +29,9 @@ export interface PostgresOptions {
  * network address with password auth. Kill is a crash of the whole server (postmaster and every
  * backend); start runs crash recovery and waits until queries are answered.
  */
-export class PostgresDatabase implements Database, Killable, Pausable, HasPrimary, LogFiles, ClockAware {
+export class PostgresDatabase extends SingleServerDatabase {
   readonly name = 'postgres';
   readonly image = 'postgres';
-  /** postgres reads the wall clock through libc, which libfaketime wraps (docker/postgres/postgres.int.test.ts checks it). */
-  readonly honoursFaketime = true;
   readonly server = new ServerProcess({
     name: 'postgres',
     // The postmaster keeps its command line; every backend and helper retitles itself "postgres: …".
@@ -47,13 +39,9 @@ export class PostgresDatabase implements Database, Killable, Pausable, HasPrimar
     logFile: LOG_FILE,
     user: 'postgres',
   });
-  private withFaketime = false;
 
-  constructor(private readonly options: PostgresOptions = {}) {}
-
-  async setup(cluster: Cluster, test: TestSpec): Promise<void> {
-    this.withFaketime = test.nemesis.includes('clock') || this.options.faketime === true;
-    await Promise.all(cluster.nodes.map((n) => this.setupNode(cluster, n)));
+  constructor(private readonly pgOptions: PostgresOptions = {}) {
+    super(pgOptions, LOG_FILE);
   }
 
   async teardown(cluster: Cluster): Promise<void> {
@@ -69,35 +57,7 @@ export class PostgresDatabase implements Database, Killable, Pausable, HasPrimar
     return version ? { postgres: version } : {};
   }
 
-  kill(cluster: Cluster, node: string): Promise<void> {
-    return this.server.kill(cluster, node);
-  }
-
-  /** Starts a killed server again on its data dir and waits until it answers; a running one is left alone. */
-  async start(cluster: Cluster, node: string): Promise<void> {
-    if (await this.server.running(cluster, node)) return;
-    await this.launch(cluster, findNode(cluster, node));
-    await this.waitReady(cluster, findNode(cluster, node), POSTGRES_CREDENTIALS.database);
-  }
-
-  pause(cluster: Cluster, node: string): Promise<void> {
-    return this.server.pause(cluster, node);
-  }
-
-  resume(cluster: Cluster, node: string): Promise<void> {
-    return this.server.resume(cluster, node);
-  }
-
-  /** Every node is the primary of its own data (no replication). */
-  async primaries(cluster: Cluster): Promise<string[]> {
-    return cluster.nodes.map((n) => n.name);
-  }
-
-  logFiles(): string[] {
-    return [LOG_FILE];
-  }
-
-  private async setupNode(cluster: Cluster, node: NodeInfo): Promise<void> {
+  protected async initNode(cluster: Cluster, node: NodeInfo): Promise<void> {
     const init = [
       `rm -rf ${DATA_DIR}`,
       `printf %s '${POSTGRES_CREDENTIALS.password}' > ${HOME}/pwfile`,
@@ -107,28 +67,27 @@ export class PostgresDatabase implements Database, Killable, Pausable, HasPrimar
     ].join(' && ');
     const r = await cluster.exec(node.name, ['sh', '-c', init], { user: 'postgres', timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new EnvironmentError(`initdb on ${node.name} failed (exit ${r.exitCode}): ${lastLine(r.stderr || r.stdout)}`);
-    if (this.withFaketime) await cluster.writeFile(node.name, FAKETIME_FILE, '+0\n');
-    await this.launch(cluster, node);
-    await this.waitReady(cluster, node, 'postgres');
+  }
+
+  protected override async afterFirstStart(_cluster: Cluster, node: NodeInfo): Promise<void> {
     await withClient(postgresConnection(node, 'postgres'), (c) => c.query(`CREATE DATABASE ${POSTGRES_CREDENTIALS.database}`));
   }
 
-  private async launch(cluster: Cluster, node: NodeInfo): Promise<void> {
+  protected argv(node: NodeInfo): string[] {
     const settings = {
       listen_addresses: node.ip,
       port: String(PORT),
       unix_socket_directories: HOME,
       max_connections: '200',
-      max_prepared_transactions: String(this.options.maxPreparedTransactions ?? 100),
+      max_prepared_transactions: String(this.pgOptions.maxPreparedTransactions ?? 100),
       log_line_prefix: '%m [%p] %q%u@%d ',
     };
-    const argv = [`${BIN}/postgres`, '-D', DATA_DIR, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-    await this.server.launch(cluster, node.name, argv, this.withFaketime ? faketimeEnv() : undefined);
+    return [`${BIN}/postgres`, '-D', DATA_DIR, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   }
 
-  private waitReady(cluster: Cluster, node: NodeInfo, database: string): Promise<void> {
-    const probe = () => withClient(postgresConnection(node, database), (c) => c.query('SELECT 1'));
-    return this.server.waitReady(cluster, node.name, probe, this.options.startTimeoutMs ?? 60_000);
+  /** The `postgres` database exists from initdb on, before the test's database is created. */
+  protected probe(node: NodeInfo): Promise<unknown> {
+    return withClient(postgresConnection(node, 'postgres'), (c) => c.query('SELECT 1'));
   }
 }
 
