@@ -13,6 +13,7 @@ import { parseOptions } from './run.ts';
 
 const store = new MemoryStore();
 registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store) } });
+registerWorkload({ ...casRegister, name: 'mem-single', clients: { memory: () => new MemoryRegisterClient(store) }, nodes: { default: 1, min: 1, max: 1, why: 'one shared store' } });
 
 const environment = async (): Promise<RunEnvironment> => ({
   backend: fakeBackend(),
@@ -73,6 +74,16 @@ describe('faultline run', () => {
     expect(stderr).toBe(message);
     expect(stdout).toBe('');
     expect(code).toBe(254);
+  });
+
+  it('a workload that needs one node gets it by default, and refuses more before anything starts', async () => {
+    const single = ['run', '--db', 'memory', '--workload', 'mem-single', '--concurrency', '2', '--time-limit', '0.3', '--rate', '0', '--store', root];
+    const ok = await cli(...single);
+    expect(ok.stdout + ok.stderr).toContain('faultline run: memory-mem-single on 1 memory nodes');
+    expect(ok.code).toBe(0);
+    const refused = await cli(...single, '--nodes', '3');
+    expect(refused.stderr).toBe('faultline: --nodes: the mem-single workload runs on exactly 1 node (one shared store); got 3\n');
+    expect(refused.code).toBe(254);
   });
 
   it('refuses a partition of one node', async () => {

@@ -5,6 +5,7 @@ import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
 import { parseNemesisArg } from '../../nemesis/nemesis-arg.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
+import { defaultNodes, nodeCountProblem } from '../../workloads/workload.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
 import { EXIT, InputError } from '../errors.ts';
@@ -27,7 +28,7 @@ import { numberFlag } from '../number-flag.ts';
 export interface RunArgs {
   db: string;
   workload: string;
-  nodes: number;
+  nodes?: number;
   concurrency: number;
   rate: number;
   'time-limit': number;
@@ -58,7 +59,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       y
         .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
-        .option('nodes', numberFlag('database nodes (containers n1…nN)', TEST_DEFAULTS.nodes))
+        .option('nodes', numberFlag(`database nodes (containers n1…nN); default ${TEST_DEFAULTS.nodes}, or what the workload needs (1 for single-server SQL workloads)`))
         .option('concurrency', numberFlag('client workers', TEST_DEFAULTS.concurrency))
         .option('rate', numberFlag('target total ops per second (0: as fast as the workers go)', TEST_DEFAULTS.rate))
         .option('time-limit', numberFlag('seconds of workload', TEST_DEFAULTS.timeLimit))
@@ -146,6 +147,9 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     }
     return v;
   };
+  const nodes = args.nodes === undefined ? defaultNodes(workload) : int('nodes', 1);
+  const nodeProblem = nodeCountProblem(workload, nodes);
+  if (nodeProblem) throw new InputError(`--nodes: ${nodeProblem}`);
   const { names: nemesisList, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
   const nemeses = nemesisList.map((name) => {
     const f = getNemesis(name);
@@ -178,7 +182,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     name,
     db: db.name,
     workload: workload.name,
-    nodes: int('nodes', 1),
+    nodes,
     concurrency: int('concurrency', 1),
     rate: num('rate', 0, true),
     timeLimit: num('time-limit', 0, false),

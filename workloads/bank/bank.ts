@@ -1,7 +1,7 @@
 import { fromFn, once } from '../../harness/generator/basic.ts';
 import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
-import { baseCheckers, sqlClients } from '../sql/sql-workload.ts';
+import { baseCheckers, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
 import type { Workload } from '../workload.ts';
 import { bankOptionProblems, bankOptions, type BankOptions } from './bank-options.ts';
 import { bankSql } from './bank-sql.ts';
@@ -19,6 +19,7 @@ export const bank: Workload = {
   name: 'bank',
   description: 'transfers between accounts (read-modify-write) and reads of all balances; the total must never change',
   clients: sqlClients(bankSql),
+  nodes: ONE_SERVER,
   checkOptions: bankOptionProblems,
   generator: (test, random) => {
     const o = bankOptions(test);

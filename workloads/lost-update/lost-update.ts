@@ -1,6 +1,6 @@
 import { fromFn, once } from '../../harness/generator/basic.ts';
 import type { MicroOp } from '../../harness/history/op.ts';
-import { baseCheckers, modelOptions, sqlClients } from '../sql/sql-workload.ts';
+import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
 import type { Workload } from '../workload.ts';
 import { lostUpdateOptionProblems, lostUpdateOptions } from './lost-update-options.ts';
 import { lostUpdateSql } from './lost-update-sql.ts';
@@ -14,6 +14,7 @@ export const lostUpdate: Workload = {
   name: 'lost-update',
   description: 'read x, write x + 1 on a few counters; no committed increment may be lost (--isolation, --consistency-model)',
   clients: sqlClients(lostUpdateSql),
+  nodes: ONE_SERVER,
   checkOptions: lostUpdateOptionProblems,
   generator: (test, random) => {
     const { keys } = lostUpdateOptions(test);

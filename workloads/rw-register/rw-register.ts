@@ -1,7 +1,7 @@
 import { unfold } from '../../harness/generator/unfold.ts';
 import { ELLE_TXN_DEFAULTS, elleTxn, initialElleState } from '../elle/elle-txns.ts';
 import { sqlOptionProblems, workloadOptions } from '../sql/sql-options.ts';
-import { baseCheckers, modelOptions, sqlClients } from '../sql/sql-workload.ts';
+import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
 import type { Workload } from '../workload.ts';
 import { rwRegisterSql } from './rw-register-sql.ts';
 
@@ -10,6 +10,7 @@ export const rwRegister: Workload = {
   name: 'rw-register',
   description: 'Elle rw-register transactions with unique writes, checked for G0…G2 (--isolation, --consistency-model)',
   clients: sqlClients(rwRegisterSql),
+  nodes: ONE_SERVER,
   checkOptions: (options) => sqlOptionProblems('rw-register', options, { ...ELLE_TXN_DEFAULTS }, ['readFraction']),
   generator(test, random) {
     const o = workloadOptions(test, ELLE_TXN_DEFAULTS);

@@ -27,6 +27,7 @@ export const twoPcBank: Workload = {
   name: '2pc-bank',
   description: 'transfers across PostgreSQL shards with PREPARE TRANSACTION / COMMIT PREPARED; total conserved, nothing half-applied or left in doubt',
   clients: { postgres: () => new TwoPcClient() },
+  nodes: { default: 3, min: 2, max: 3, why: 'each node is one PostgreSQL shard' },
   checkOptions: twoPcOptionProblems,
   generator: (test, random) => {
     const o = twoPcOptions(test);

@@ -4,7 +4,7 @@ import type { Invocation } from '../../harness/client.ts';
 import type { MicroOp } from '../../harness/history/op.ts';
 import type { Draw } from '../../harness/random.ts';
 import { doctorKey } from '../../checkers/invariants/on-call.ts';
-import { baseCheckers, modelOptions, sqlClients } from '../sql/sql-workload.ts';
+import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
 import type { Workload } from '../workload.ts';
 import { writeSkewOptionProblems, writeSkewOptions, type WriteSkewOptions } from './doctors.ts';
 import { writeSkewSql } from './write-skew-sql.ts';
@@ -50,6 +50,7 @@ export const writeSkew: Workload = {
   name: 'write-skew',
   description: 'on-call doctors: read that two are on call, take one off; checked as an invariant and as Elle G2-item',
   clients: sqlClients(writeSkewSql),
+  nodes: ONE_SERVER,
   checkOptions: writeSkewOptionProblems,
   generator: (test, random) => {
     const o = writeSkewOptions(test);
