@@ -13,12 +13,12 @@ interface TransferValue {
   pending?: string[];
 }
 
-interface Resolution {
+export type Resolution = {
   gid: string;
   shard: string;
   decision: string;
   heldMs: number;
-}
+};
 
 interface Ledger {
   applied: Record<string, { gid: string; account: number; delta: number }[]>;
@@ -63,7 +63,7 @@ export const twoPhaseCommitChecker: Checker = {
     }
     const ledgers = clientPairs(history, ['ledger']).filter((p) => p.completion?.type === 'ok');
     const last = ledgers.at(-1)?.completion;
-    const details = {
+    const details: TwoPhaseCommitDetails = {
       transfers: transfers.size,
       /** Committed transfers whose COMMIT PREPARED failed on some shard (left to recovery). */
       pendingCommits,
@@ -139,7 +139,24 @@ export const twoPhaseCommitChecker: Checker = {
   },
 };
 
-function summary(ms: number[]): { count: number; p50?: number; p99?: number; max?: number } {
+/** Hold times (ms) of prepared transactions: how many, and their quantiles when any. */
+export type HeldSummary = {
+  count: number;
+  p50?: number;
+  p99?: number;
+  max?: number;
+};
+
+/** What the 2pc checker puts in `details`: the blocking cost of 2PC. */
+export type TwoPhaseCommitDetails = {
+  transfers: number;
+  pendingCommits: number;
+  preparedHeldMs: { normal: HeldSummary; inDoubt: HeldSummary };
+  recovered: { commit: number; abort: number };
+  longestInDoubt: Resolution[];
+};
+
+function summary(ms: number[]): HeldSummary {
   if (ms.length === 0) return { count: 0 };
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
