@@ -1,6 +1,9 @@
 import type { Checker } from './checker.ts';
 import { listAppendChecker } from './elle/list-append-checker.ts';
 import { rwRegisterChecker } from './elle/rw-register-checker.ts';
+import { lostUpdateChecker } from './invariants/lost-update.ts';
+import { onCallChecker } from './invariants/on-call.ts';
+import { twoPhaseCommitChecker } from './invariants/two-phase-commit.ts';
 import { bankChecker } from './jepsen/bank.ts';
 import { counterChecker } from './jepsen/counter.ts';
 import { longForkChecker } from './jepsen/long-fork.ts';
@@ -34,4 +37,7 @@ for (const c of [listAppendChecker, rwRegisterChecker, counterChecker, setChecke
   registerChecker(c);
 }
 registerChecker(linearizableChecker);
+registerChecker(lostUpdateChecker);
+registerChecker(onCallChecker);
+registerChecker(twoPhaseCommitChecker);
 registerChecker(convergedChecker);

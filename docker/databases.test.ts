@@ -14,6 +14,16 @@ describe('database registry', () => {
     expect(etcd?.logFiles?.('n1')).toEqual(['/var/log/etcd/etcd.log']);
   });
 
+  it('knows PostgreSQL and MariaDB, whose C servers honour libfaketime and can be killed and paused', () => {
+    for (const [name, log] of [['postgres', '/var/log/faultline/postgres.log'], ['mariadb', '/var/log/faultline/mariadb.log']] as const) {
+      const db = getDatabase(name);
+      expect(db?.image).toBe(name);
+      expect(db?.honoursFaketime).toBe(true);
+      expect(db?.logFiles?.('n1')).toEqual([log]);
+      expect([db?.kill, db?.start, db?.pause, db?.resume, db?.primaries].every((f) => typeof f === 'function')).toBe(true);
+    }
+  });
+
   it('starts every etcd member with the same initial cluster, built from the fixed addresses', () => {
     const cluster = { runId: 'r1', nodes: [1, 2, 3].map((i) => ({ name: `n${i}`, ip: `10.213.9.${10 + i}` })) };
     const a = etcdArgs(cluster, 'n1');

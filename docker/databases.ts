@@ -1,9 +1,13 @@
 import type { FullDatabase } from '../harness/db.ts';
 import { EtcdDatabase } from './etcd/etcd-database.ts';
+import { MariadbDatabase } from './mariadb/mariadb-database.ts';
+import { PostgresDatabase } from './postgres/postgres-database.ts';
 
 /** Databases `faultline run --db` knows, by name (STYLE.md #12). */
 const registry: Record<string, () => FullDatabase> = {
   etcd: () => new EtcdDatabase(),
+  mariadb: () => new MariadbDatabase(),
+  postgres: () => new PostgresDatabase(),
 };
 
 export function databaseNames(): string[] {

@@ -26,7 +26,7 @@ export interface Completion {
  * under a new process id. `setup` runs once before the workload (create tables, keys).
  */
 export interface Client {
-  open(cluster: Cluster, test: TestSpec, node: string): Promise<void>;
+  open(cluster: Cluster, test: TestSpec, node: string, run?: ClientRun): Promise<void>;
   setup?(): Promise<void>;
   invoke(op: Invocation): Promise<Completion>;
   close(): Promise<void>;
@@ -38,4 +38,10 @@ export interface Client {
  */
 export function clientNodeIndex(thread: number, nodeCount: number): number {
   return thread % nodeCount;
+}
+
+/** What a client may know about the run beyond the test: where its files go. */
+export interface ClientRun {
+  /** The run's store folder (`store/<test>/<time>/`), for state a client must keep durably (a 2PC coordinator's decision log). */
+  dir: string;
 }

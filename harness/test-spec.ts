@@ -28,6 +28,8 @@ export interface TestSpec {
   recovery: number;
   seed: number;
   isolation?: 'read-committed' | 'repeatable-read' | 'serializable';
+  /** The model transactional checkers judge against (`snapshot-isolation`…); default strict-serializable. */
+  consistencyModel?: string;
   /** Workload/database-specific options (`readConsistency`, `keyCount`…), plain JSON. */
   options: Record<string, unknown>;
   /** Filled at run time: database and harness versions. */

@@ -24,6 +24,11 @@ const MEANINGS: Record<string, string> = {
   'lost-element': 'lost element: an acknowledged add never showed up in the final read',
   'unexpected-element': 'unexpected element: a read returned something no client ever added',
   'never-succeeded': 'an operation never succeeded: a workload whose operations all fail tests nothing',
+  'on-call-invariant': 'write skew made visible: every doctor of a shift went off call, though each transaction saw two on call',
+  'half-applied': 'a distributed transaction took effect on one shard but not the other (atomic commit broken)',
+  'lost-commit': 'a distributed transaction the coordinator committed took effect on no shard',
+  'aborted-applied': 'a distributed transaction the coordinator aborted took effect anyway',
+  'in-doubt': 'a prepared transaction was still waiting for its outcome after recovery, holding its locks',
   'empty-graph': 'nothing to check: the dependency graph had no edges, so no cycle could have been found',
 };
 

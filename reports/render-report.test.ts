@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { CycleExplanation } from '../checkers/explanations.ts';
 import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, validRun } from '../test/fixtures/report-runs.ts';
 import { renderReport } from './render-report.ts';
+import { compose, type CheckResult } from '../checkers/result.ts';
+import { twoPhaseCommitChecker } from '../checkers/invariants/two-phase-commit.ts';
+import { HistoryBuilder } from '../test/support/history-builder.ts';
 import { pairOps } from '../harness/history/op.ts';
 import { encodeTimeline, type TimelineData } from './timeline-data.ts';
 
@@ -131,5 +134,25 @@ describe('renderReport on little input', () => {
     expect(page).toContain('No completed operations, so no latencies to draw.');
     expect(page).toContain('No faults were injected');
     expect(page).not.toContain('class="fl-chunk"');
+  });
+
+  it('shows the blocking cost of 2PC from the 2pc checker: lock hold times on the normal path and in doubt', async () => {
+    const t = (gid: string) => ({ from: 0, to: 5, amount: 3, gid });
+    const b = new HistoryBuilder()
+      .op(0, 'transfer', t('g1'), 'ok', { ...t('g1'), heldMs: 12 })
+      .op(1, 'transfer', t('g2'), 'ok', { ...t('g2'), heldMs: 30, pending: ['n2'] })
+      .op(2, 'transfer', t('g3'), 'info', t('g3'))
+      .op(0, 'recover', null, 'ok', { resolved: [{ gid: 'g3', shard: 'n2', decision: 'abort', heldMs: 4200 }, { gid: 'g2', shard: 'n2', decision: 'commit', heldMs: 950 }] })
+      .op(0, 'ledger', null, 'ok', { applied: { n1: [{ gid: 'g1', account: 0, delta: -3 }, { gid: 'g2', account: 0, delta: -3 }], n2: [{ gid: 'g1', account: 5, delta: 3 }, { gid: 'g2', account: 5, delta: 3 }] }, inDoubt: { n1: [], n2: [] } });
+    const history = b.build();
+    const run = validRun();
+    const page = await renderReport({ ...run, history, results: compose([twoPhaseCommitChecker.check(history, {}) as CheckResult]) });
+    expect(page).toContain('<a href="#two-phase-commit">2PC locks</a>');
+    expect(page).toContain('<td>normal path (PREPARE → COMMIT PREPARED)</td><td class="num">2</td><td class="num">30.0 ms</td><td class="num">30.0 ms</td><td class="num">30.0 ms</td>');
+    expect(page).toContain('<td>in doubt (PREPARE → resolved by recovery)</td><td class="num">2</td><td class="num">4.20 s</td><td class="num">4.20 s</td><td class="num">4.20 s</td>');
+    expect(page).toContain('3 transfers; recovery committed 1 and aborted 1 in-doubt transactions; 1 committed transfer left a shard');
+    expect(page).toContain('Longest in doubt: <code>g3</code> on n2 4.20 s (abort), <code>g2</code> on n2 950 ms (commit).');
+    // A run without 2PC has no such section.
+    expect(await renderReport(run)).not.toContain('id="two-phase-commit"');
   });
 });

@@ -14,6 +14,7 @@ import type { RunFile } from './run-files.ts';
 import { anomaliesSection } from './sections/anomalies.ts';
 import { availabilityTable } from './sections/availability-table.ts';
 import { configurationSection } from './sections/configuration.ts';
+import { twoPhaseCommitSection } from './sections/two-phase-commit.ts';
 import { verdictSection, verdictWord } from './sections/verdict.ts';
 import { encodeTimeline } from './timeline-data.ts';
 
@@ -50,11 +51,13 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })), chunks: timeline.index };
   const csp = `default-src 'none'; script-src ${scriptHash}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const hasAnomalies = Object.values(results?.checkers ?? {}).some((c) => c.anomalies.length > 0);
+  const twoPc = twoPhaseCommitSection(results?.checkers['2pc']);
   const nav: [string, string][] = [
     ['verdict', 'Verdict'],
     ...(hasAnomalies ? [['anomalies', 'Anomalies'] as [string, string]] : []),
     ['charts', 'Latency & throughput'],
     ['availability', 'Availability'],
+    ...(twoPc ? [['two-phase-commit', '2PC locks'] as [string, string]] : []),
     ['timeline', 'Timeline'],
     ['configuration', 'Configuration'],
   ];
@@ -76,6 +79,7 @@ ${verdictSection(results, replay)}
 ${anomaliesSection(results, byInvoke)}
 <section id="charts"><h2>Latency</h2>${latencyChart(ops, windows)}<h2>Throughput</h2>${throughputChart(ops, windows)}</section>
 <section id="availability"><h2>Availability per fault</h2>${availabilityTable(availability, outsideFaults(completions, windows))}</section>
+${twoPc ?? ''}
 <section id="timeline"><h2>Timeline</h2><p class="hint">Every operation, a lane per process, a page at a time (← → keys page when the timeline has focus). Bars run from invocation to completion: <span style="color:#2e8b57">■</span> ok, <span style="color:#d64541">■</span> fail, <span style="color:#e0a100">■</span> info (outcome unknown), <span style="color:#8a8a8a">■</span> never completed; shaded bands are faults. Hover a bar for its details.</p>
 <div id="timeline-root"><p class="empty">Loading the timeline…</p></div></section>
 ${configurationSection(input.test, files, input.title)}

@@ -2,7 +2,7 @@ import type { CheckOptions } from '../checkers/checker.ts';
 import type { Client } from '../harness/client.ts';
 import type { Generator } from '../harness/generator/generator.ts';
 import type { Random } from '../harness/random.ts';
-import type { TestSpec } from '../harness/test-spec.ts';
+import { TEST_DEFAULTS, type TestSpec } from '../harness/test-spec.ts';
 
 /** A checker a workload wants run on its history, by registered name. */
 export interface CheckerUse {
@@ -40,4 +40,30 @@ export interface Workload {
    */
   finalGenerator?(test: TestSpec, random: Random, keys: readonly (string | number)[]): Generator;
   checkers(test: TestSpec): CheckerUse[];
+  /**
+   * How many nodes the workload's clients can use, when it is not any number: the default for
+   * `--nodes` and the range `run` accepts (checked before any container starts).
+   */
+  readonly nodes?: NodeCount;
+}
+
+export interface NodeCount {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Why, for the error message: "each node is an independent server". */
+  readonly why: string;
+}
+
+/** The node count a test of `workload` gets when nobody asked for one. */
+export function defaultNodes(workload: Pick<Workload, 'nodes'>): number {
+  return workload.nodes?.default ?? TEST_DEFAULTS.nodes;
+}
+
+/** Why `nodes` cannot run `workload`, or undefined. */
+export function nodeCountProblem(workload: Pick<Workload, 'name' | 'nodes'>, nodes: number): string | undefined {
+  const n = workload.nodes;
+  if (!n || (nodes >= n.min && nodes <= n.max)) return undefined;
+  const range = n.min === n.max ? `exactly ${n.min}` : `${n.min}–${n.max}`;
+  return `the ${workload.name} workload runs on ${range} node${n.max === 1 ? '' : 's'} (${n.why}); got ${nodes}`;
 }

@@ -2,16 +2,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONSISTENCY_MODELS } from '../../checkers/elle/models.ts';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
 import { casRegister } from '../../workloads/register/register.ts';
-import { registerWorkload } from '../../workloads/registry.ts';
+import { registerWorkload, workloadNames } from '../../workloads/registry.ts';
 import { main } from '../cli.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import { parseOptions } from './run.ts';
 
 const store = new MemoryStore();
 registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store) } });
+registerWorkload({ ...casRegister, name: 'mem-single', clients: { memory: () => new MemoryRegisterClient(store) }, nodes: { default: 1, min: 1, max: 1, why: 'one shared store' } });
 
 const environment = async (): Promise<RunEnvironment> => ({
   backend: fakeBackend(),
@@ -47,7 +49,8 @@ const base = ['run', '--db', 'memory', '--workload', 'mem-register', '--nodes', 
 describe('faultline run', () => {
   it.each([
     [['--db', 'postgres'], 'faultline: unknown database "postgres"; expected one of memory\n'],
-    [['--workload', 'bank'], 'faultline: unknown workload "bank"; expected one of mem-register, register\n'],
+    [['--workload', 'nope'], `faultline: unknown workload "nope"; expected one of ${workloadNames().join(', ')}\n`],
+    [['--workload', 'bank'], 'faultline: the bank workload has no client for memory; databases it supports: postgres, mariadb\n'],
     [['--workload', 'register'], 'faultline: the register workload has no client for memory; databases it supports: etcd\n'],
     [['--nodes', 'x'], 'faultline: --nodes must be an integer >= 1 (got not a number)\n'],
     [['--concurrency', '0'], 'faultline: --concurrency must be an integer >= 1 (got 0)\n'],
@@ -64,12 +67,23 @@ describe('faultline run', () => {
     [['--option', 'opsPerKye=3'], 'faultline: --option: unknown option "opsPerKye" for the register workload; known: opsPerKey, threadsPerKey, valueRange, readConsistency, timeoutMs\n'],
     [['--name', '../x'], 'faultline: test name "../x" must be letters, digits, \'.\', \'_\' or \'-\' (and not "latest"): it names a folder in the store\n'],
     [['--isolation', 'snapshot'], 'faultline: --isolation must be one of read-committed, repeatable-read, serializable (got "snapshot")\n'],
+    [['--consistency-model', 'snapshot'], `faultline: unknown consistency model "snapshot"; expected one of ${CONSISTENCY_MODELS.join(', ')}\n`],
     [['--frobnicate'], 'faultline: Unknown argument: frobnicate (see faultline --help)\n'],
   ])('rejects %j with one line and exit 254', async (extra, message) => {
     const { code, stdout, stderr } = await cli(...base, '--store', root, ...extra);
     expect(stderr).toBe(message);
     expect(stdout).toBe('');
     expect(code).toBe(254);
+  });
+
+  it('a workload that needs one node gets it by default, and refuses more before anything starts', async () => {
+    const single = ['run', '--db', 'memory', '--workload', 'mem-single', '--concurrency', '2', '--time-limit', '0.3', '--rate', '0', '--store', root];
+    const ok = await cli(...single);
+    expect(ok.stdout + ok.stderr).toContain('faultline run: memory-mem-single on 1 memory nodes');
+    expect(ok.code).toBe(0);
+    const refused = await cli(...single, '--nodes', '3');
+    expect(refused.stderr).toBe('faultline: --nodes: the mem-single workload runs on exactly 1 node (one shared store); got 3\n');
+    expect(refused.code).toBe(254);
   });
 
   it('refuses a partition of one node', async () => {
@@ -100,7 +114,7 @@ describe('faultline run', () => {
   });
 
   it('a replay command reproduces the test spec', async () => {
-    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable');
+    const first = await cli(...base, '--store', root, '--json', '--rate', '1000', '--option', 'opsPerKey=7', '--name', 'replayed', '--isolation', 'serializable', '--consistency-model', 'snapshot-isolation');
     const r1 = JSON.parse(first.stdout);
     const argv = r1.replay.split(' ').slice(2).map((a: string) => a.replace(/^'(.*)'$/, '$1'));
     expect(argv).toContain('--seed');

@@ -5,7 +5,9 @@ import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../nemesis/nemesis.ts';
 import { parseNemesisArg } from '../../nemesis/nemesis-arg.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
+import { defaultNodes, nodeCountProblem } from '../../workloads/workload.ts';
 import { databaseNames } from '../../docker/databases.ts';
+import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
@@ -26,7 +28,7 @@ import { numberFlag } from '../number-flag.ts';
 export interface RunArgs {
   db: string;
   workload: string;
-  nodes: number;
+  nodes?: number;
   concurrency: number;
   rate: number;
   'time-limit': number;
@@ -35,6 +37,7 @@ export interface RunArgs {
   recovery: number;
   seed?: string;
   isolation?: string;
+  'consistency-model'?: string;
   'read-consistency'?: string;
   store: string;
   name?: string;
@@ -56,7 +59,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
       y
         .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
         .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
-        .option('nodes', numberFlag('database nodes (containers n1…nN)', TEST_DEFAULTS.nodes))
+        .option('nodes', numberFlag(`database nodes (containers n1…nN); default ${TEST_DEFAULTS.nodes}, or what the workload needs (1 for single-server SQL workloads)`))
         .option('concurrency', numberFlag('client workers', TEST_DEFAULTS.concurrency))
         .option('rate', numberFlag('target total ops per second (0: as fast as the workers go)', TEST_DEFAULTS.rate))
         .option('time-limit', numberFlag('seconds of workload', TEST_DEFAULTS.timeLimit))
@@ -66,6 +69,7 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
+        .option('consistency-model', { type: 'string', describe: `what transactional checkers judge against (default strict-serializable): ${CONSISTENCY_MODELS.join(', ')}` })
         .option('store', { type: 'string', default: 'store', describe: 'where run folders go' })
         .option('name', { type: 'string', describe: 'test name (store folder); default <db>-<workload>' })
         .option('option', { type: 'string', array: true, default: [], describe: 'workload option key=value (value as JSON), repeatable' })
@@ -143,6 +147,9 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     }
     return v;
   };
+  const nodes = args.nodes === undefined ? defaultNodes(workload) : int('nodes', 1);
+  const nodeProblem = nodeCountProblem(workload, nodes);
+  if (nodeProblem) throw new InputError(`--nodes: ${nodeProblem}`);
   const { names: nemesisList, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
   const nemeses = nemesisList.map((name) => {
     const f = getNemesis(name);
@@ -168,13 +175,14 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
   if (args.isolation !== undefined && !(ISOLATION as readonly string[]).includes(args.isolation)) {
     throw new InputError(`--isolation must be one of ${ISOLATION.join(', ')} (got ${JSON.stringify(args.isolation)})`);
   }
+  const consistencyModel = args['consistency-model'] === undefined ? undefined : parseConsistencyModel(args['consistency-model']);
   const name = args.name ?? defaultTestName({ db: db.name, workload: workload.name });
   checkTestName(name);
   const spec: TestSpec = {
     name,
     db: db.name,
     workload: workload.name,
-    nodes: int('nodes', 1),
+    nodes,
     concurrency: int('concurrency', 1),
     rate: num('rate', 0, true),
     timeLimit: num('time-limit', 0, false),
@@ -184,6 +192,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     recovery: num('recovery', 0, true),
     seed,
     ...(args.isolation === undefined ? {} : { isolation: args.isolation as TestSpec['isolation'] }),
+    ...(consistencyModel === undefined ? {} : { consistencyModel }),
     options,
   };
   for (const f of nemeses) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
+import { nodeCountProblem } from '../../workloads/workload.ts';
 import { InputError } from '../errors.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite } from '../gate/junit-cases.ts';
@@ -61,7 +62,7 @@ export function tortureCommand(setExit: (code: number) => void, environment: () 
         .option('workload', { type: 'string', array: true, describe: 'workloads (repeat or comma-separate); default register' })
         .option('nemesis', { type: 'string', array: true, describe: 'fault combinations, one per value: none, partition, partition,kill …; default none' })
         .option('seeds', numberFlag('runs per combination, each with its own derived seed (default 1)'))
-        .option('nodes', numberFlag('as for run (default 5)'))
+        .option('nodes', numberFlag('as for run (default: each workload\'s, 5 for etcd)'))
         .option('concurrency', numberFlag('as for run (default 10)'))
         .option('rate', numberFlag('as for run (default 200)'))
         .option('time-limit', numberFlag('seconds of workload per run (default 60)'))
@@ -102,6 +103,8 @@ async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput
     const workload = getWorkload(w.name)!;
     if (!workload.clients[database.name]) return `the ${w.name} workload has no client for ${db.name}`;
     const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, shape.run);
+    const nodes = nodeCountProblem(workload, spec.nodes);
+    if (nodes) return nodes;
     for (const f of nemesis) {
       const name = faultName(f);
       const why = getNemesis(name)!.unsupported?.(database, spec, parseNemesisArg(f).variants[name] ?? []);

@@ -88,21 +88,20 @@ describe('the gate on etcd', () => {
     expect(await runObjects(dockerClient(), result.runId)).toEqual({ containers: [], networks: [] });
   });
 
-  it('a torture session of 6 short runs prints its table; as two shards merged it is the same set of runs, with the same schedules', async () => {
+  it('a torture session of 6 short runs (two databases × three fault mixes) prints its table; as two shards merged it is the same set of runs, with the same schedules', async () => {
     const matrix = join(dir, 'matrix.yaml');
     await writeFile(
       matrix,
       [
-        'seeds: 3',
-        'databases: [etcd]',
-        'workloads:',
-        '  - register',
-        '  - {workload: register, label: register-small, options: {valueRange: 2, opsPerKey: 50}}',
-        'nemesis: [none]',
-        'nodes: 3',
+        'seeds: 1',
+        'databases: [{db: etcd, nodes: 3}, {db: postgres, isolation: serializable}]',
+        'workloads: [register, list-append]',
+        'nemesis: [none, kill, pause]',
         'concurrency: 5',
         'rate: 100',
-        'time-limit: 4',
+        'time-limit: 6',
+        'nemesis-interval: 1.5',
+        'recovery: 2',
         '',
       ].join('\n'),
     );
@@ -117,12 +116,14 @@ describe('the gate on etcd', () => {
     const m = JSON.parse(merged.stdout) as TortureSummary;
 
     const full = await faultline('torture', '--matrix', matrix, '--seed', '99', '--store', join(dir, 'torture-full'), '--junit', join(dir, 'full.xml'));
-    const rows = full.stdout.split('\n').filter((l) => /^etcd-register(-small)?-none#\d\s/.test(l));
+    const rows = full.stdout.split('\n').filter((l) => /^(etcd-register|postgres-list-append)-(none|kill|pause)#1\s/.test(l));
     expect(rows, full.stdout).toHaveLength(6);
     expect(full.stdout).toMatch(/^run\s+verdict\s+anomalies\s+ops ok\/invoked\s+faults\s+duration\s+path$/m);
     const summaryFile = /summary: (\S+)/.exec(full.stdout)![1]!;
     const f = JSON.parse(await readFile(summaryFile, 'utf8')) as TortureSummary;
     expect(f.runs.every((r) => r.verdict === 'valid'), full.stdout).toBe(true);
+    // The faults took effect: every kill or pause run injected some, the others none.
+    for (const r of f.runs) expect(r.faults > 0, `${r.id}: ${r.faults} faults`).toBe(r.nemesis.length > 0);
     expect(full.code).toBe(0);
     expect(merged.code).toBe(0);
 

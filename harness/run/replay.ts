@@ -22,6 +22,7 @@ export function replayCommand(spec: TestSpec, storeRoot?: string): string {
   ];
   if (spec.nemesis.length > 0) args.push('--nemesis', formatNemesisArg(spec), '--nemesis-interval', String(spec.nemesisInterval), '--recovery', String(spec.recovery));
   if (spec.isolation) args.push('--isolation', spec.isolation);
+  if (spec.consistencyModel) args.push('--consistency-model', spec.consistencyModel);
   if (spec.name !== defaultTestName(spec)) args.push('--name', spec.name);
   for (const [k, v] of Object.entries(spec.options).sort(([a], [b]) => a.localeCompare(b))) args.push('--option', `${k}=${optionValue(v)}`);
   if (storeRoot !== undefined && storeRoot !== 'store') args.push('--store', storeRoot);

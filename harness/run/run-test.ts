@@ -164,7 +164,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     const makeClient = deps.workload.clients[deps.db.name];
     if (!makeClient) throw new Error(`workload ${deps.workload.name} has no client for ${deps.db.name}`);
     const who = `the ${deps.workload.name} client for ${deps.db.name}`;
-    const open = (c: ReturnType<typeof makeClient>, node: string) => c.open(cluster, spec, node);
+    const open = (c: ReturnType<typeof makeClient>, node: string) => c.open(cluster, spec, node, { dir: dir.path });
     const workers = Array.from({ length: spec.concurrency }, (_, t) => new ClientWorker(cluster.nodes[clientNodeIndex(t, cluster.nodes.length)]!.name, makeClient, open, who));
     cleanup.add('close clients', async () => {
       await Promise.allSettled(workers.map((w) => w.close()));

@@ -24,11 +24,18 @@ describe('parseMatrix', () => {
     expect(m).toEqual({
       seed: 42,
       seeds: 3,
-      databases: [variant('etcd'), variant('postgres', 'pg-rr', { postgresSlow: true }, 'repeatable-read')],
+      databases: [variant('etcd'), variant('postgres', 'pg-rr', { postgresSlow: true }, { isolation: 'repeatable-read' })],
       workloads: [variant('register'), variant('register', 'stale', { readConsistency: 'serializable' })],
       nemesis: [[], ['kill', 'partition'], ['kill', 'pause']],
       run: { timeLimit: 30, nemesisInterval: 5, options: { timeoutMs: 1000 } },
     });
+  });
+
+  it('a database or workload entry may set its own nodes', () => {
+    const m = parseMatrix('databases: [{db: etcd, nodes: 3}, {db: postgres, label: pg, nodes: 1}]\nworkloads: [{workload: register, nodes: 5}]', 'm.yaml', known);
+    expect(m.databases).toEqual([variant('etcd', 'etcd', {}, { nodes: 3 }), variant('postgres', 'pg', {}, { nodes: 1 })]);
+    expect(m.workloads).toEqual([variant('register', 'register', {}, { nodes: 5 })]);
+    expect(() => parseMatrix('databases: [{db: etcd, nodes: 0}]', 'm.yaml', known)).toThrow('nodes must be an integer >= 1 (got 0)');
   });
 
   it('reads JSON too', () => {

@@ -14,11 +14,14 @@ export interface Variant {
   readonly options: Readonly<Record<string, unknown>>;
   /** Databases only: the isolation level, over the matrix's. */
   readonly isolation?: string;
+  /** Nodes for runs of this variant, over the matrix's (a workload's over a database's). */
+  readonly nodes?: number;
 }
 
 /** What every run of the session shares (the `faultline run` flags). */
 export interface RunSettings {
-  readonly nodes: number;
+  /** Unset: each workload's default (harness/commands/run.ts, `defaultNodes`). */
+  readonly nodes?: number;
   readonly concurrency: number;
   readonly rate: number;
   readonly timeLimit: number;
@@ -49,7 +52,8 @@ export interface MatrixInput {
   run?: Partial<RunSettings>;
 }
 
-export const RUN_DEFAULTS: RunSettings = { ...TEST_DEFAULTS, options: {} };
+const { nodes: _nodes, ...SHARED_DEFAULTS } = TEST_DEFAULTS;
+export const RUN_DEFAULTS: RunSettings = { ...SHARED_DEFAULTS, options: {} };
 
 /** Fills what neither the flags nor the file gave. `over` (the flags) wins over `base` (the file). */
 export function completeMatrix(base: MatrixInput, over: MatrixInput, defaults: { databases: string[]; workloads: string[] }): Matrix & { seed?: number } {
@@ -66,8 +70,8 @@ export function completeMatrix(base: MatrixInput, over: MatrixInput, defaults: {
   };
 }
 
-export function variant(name: string, label = name, options: Record<string, unknown> = {}, isolation?: string): Variant {
-  return { name, label, options, ...(isolation === undefined ? {} : { isolation }) };
+export function variant(name: string, label = name, options: Record<string, unknown> = {}, more: { isolation?: string; nodes?: number } = {}): Variant {
+  return { name, label, options, ...(more.isolation === undefined ? {} : { isolation: more.isolation }), ...(more.nodes === undefined ? {} : { nodes: more.nodes }) };
 }
 
 /** `partition,kill` or `none` → a fault combination (each `NAME` or `NAME:VARIANT+VARIANT`, as for run). */
@@ -199,7 +203,7 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
       let parsed: Variant | undefined;
       if (typeof item === 'string') parsed = variant(item);
       else if (isPlainObject(item)) {
-        const allowed = [nameKey, 'label', 'options', ...(key === 'databases' ? ['isolation'] : [])];
+        const allowed = [nameKey, 'label', 'options', 'nodes', ...(key === 'databases' ? ['isolation'] : [])];
         for (const k of Object.keys(item)) if (!allowed.includes(k)) problems.add([...at, k], `unknown key ${JSON.stringify(k)} in a ${nameKey} entry; expected ${allowed.join(', ')}`);
         const name = item[nameKey];
         const label = item.label ?? name;
@@ -207,7 +211,8 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
         else if (typeof label !== 'string') problems.add([...at, 'label'], 'label must be a string');
         else if (item.options !== undefined && !isPlainObject(item.options)) problems.add([...at, 'options'], 'options must be a mapping');
         else if (item.isolation !== undefined && typeof item.isolation !== 'string') problems.add([...at, 'isolation'], 'isolation must be a string');
-        else parsed = variant(name, label, (item.options as Record<string, unknown>) ?? {}, item.isolation as string | undefined);
+        else if (item.nodes !== undefined && (!Number.isSafeInteger(item.nodes) || (item.nodes as number) < 1)) problems.add([...at, 'nodes'], `nodes must be an integer >= 1 (got ${JSON.stringify(item.nodes)})`);
+        else parsed = variant(name, label, (item.options as Record<string, unknown>) ?? {}, { isolation: item.isolation as string | undefined, nodes: item.nodes as number | undefined });
       } else problems.add(at, `expected a ${nameKey} name or {${nameKey}: NAME, label, options}`);
       if (!parsed) return;
       if (!names.includes(parsed.name)) problems.add(at, `unknown ${nameKey} ${JSON.stringify(parsed.name)}; expected one of ${names.join(', ') || '(none in this build)'}`);

@@ -43,9 +43,24 @@ describe('planMatrix', () => {
   });
 
   it('a planned spec takes the settings, then the database variant, then the workload variant', () => {
-    const m = matrix({ databases: [variant('postgres', 'pg-rr', { x: 1, y: 1 }, 'repeatable-read')], workloads: [variant('list-append', 'append', { y: 2 })], run: { ...matrix().run, options: { x: 0, z: 0 }, isolation: 'serializable' } });
+    const m = matrix({ databases: [variant('postgres', 'pg-rr', { x: 1, y: 1 }, { isolation: 'repeatable-read' })], workloads: [variant('list-append', 'append', { y: 2 })], run: { ...matrix().run, options: { x: 0, z: 0 }, isolation: 'serializable' } });
     const [run] = planMatrix(m, 5).runs;
     expect(plannedSpec(run!, m.run)).toMatchObject({ name: 'pg-rr-append-none', db: 'postgres', workload: 'list-append', isolation: 'repeatable-read', options: { x: 1, y: 2, z: 0 }, seed: run!.seed });
+  });
+});
+
+describe('plannedSpec nodes', () => {
+  it('a workload variant\'s, else a database variant\'s, else the matrix\'s, else the workload\'s default', () => {
+    const spec = (db: Partial<Matrix['databases'][number]>, w: Partial<Matrix['workloads'][number]>, nodes?: number) => {
+      const m = matrix({ databases: [{ ...variant('postgres'), ...db }], workloads: [{ ...variant('list-append'), ...w }], nemesis: [[]], seeds: 1 });
+      return plannedSpec(planMatrix(m, 1).runs[0]!, { ...m.run, ...(nodes === undefined ? {} : { nodes }) }).nodes;
+    };
+    expect(spec({}, {})).toBe(1); // list-append: one SQL server
+    expect(spec({}, { name: 'register', label: 'register' })).toBe(5);
+    expect(spec({}, { name: '2pc-bank', label: '2pc' })).toBe(3);
+    expect(spec({}, {}, 4)).toBe(4);
+    expect(spec({ nodes: 2 }, {}, 4)).toBe(2);
+    expect(spec({ nodes: 2 }, { nodes: 7 }, 4)).toBe(7);
   });
 });
 

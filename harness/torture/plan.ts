@@ -1,6 +1,8 @@
 import { InputError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { TestSpec } from '../test-spec.ts';
+import { getWorkload } from '../../workloads/registry.ts';
+import { defaultNodes } from '../../workloads/workload.ts';
 import { faultLabel, type Matrix, type RunSettings, type Variant } from './matrix.ts';
 
 /** One run of a torture session, fixed before anything starts. */
@@ -99,14 +101,14 @@ export function shardRuns<T extends { readonly index: number }>(runs: readonly T
   return runs.filter((r) => inShard(r.index, shard));
 }
 
-/** The test a planned run is: the matrix's settings, then the database's and workload's own. */
+/** The test a planned run is: the matrix's settings, then the database's and workload's own (nodes: else the workload's default). */
 export function plannedSpec(p: PlannedRun, run: RunSettings): TestSpec {
   const isolation = p.db.isolation ?? run.isolation;
   return {
     name: p.name,
     db: p.db.name,
     workload: p.workload.name,
-    nodes: run.nodes,
+    nodes: p.workload.nodes ?? p.db.nodes ?? run.nodes ?? defaultNodes(getWorkload(p.workload.name) ?? {}),
     concurrency: run.concurrency,
     rate: run.rate,
     timeLimit: run.timeLimit,

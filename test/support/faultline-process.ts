@@ -15,7 +15,7 @@ export interface Exit {
 }
 
 /** Runs the CLI as a user would; `interruptAfter` says after which stderr line (and delay) to send SIGINT. */
-export async function faultline(args: string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<Exit> {
+export async function faultline(args: readonly string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<Exit> {
   const child = spawn(process.execPath, [join(repo, 'bin/faultline.js'), ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

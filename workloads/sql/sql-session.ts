@@ -1,0 +1,108 @@
+import type { NodeInfo } from '../../docker/cluster.ts';
+import type { TestSpec } from '../../harness/test-spec.ts';
+
+export type Isolation = NonNullable<TestSpec['isolation']>;
+export const ISOLATIONS: readonly Isolation[] = ['read-committed', 'repeatable-read', 'serializable'];
+
+export type Row = Record<string, unknown>;
+
+/**
+ * One connection to one SQL server. Every statement has a deadline: past it the connection is
+ * dropped (a paused server never answers) and the statement rejects with a {@link SqlTimeout}.
+ */
+export interface SqlSession {
+  /** One statement; positional parameters (`$1` or `?`, per the dialect's `param`). */
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Whether the connection is still usable (not dropped, not timed out, not lost). */
+  readonly alive: boolean;
+  /** Drops the connection at once, without a goodbye to the server. */
+  destroy(): void;
+}
+
+export interface SessionOptions {
+  isolation: Isolation | undefined;
+  /** Client-side deadline of every statement. */
+  statementTimeoutMs: number;
+  /** Server-side lock wait limit, so a blocked statement fails cleanly before the deadline. */
+  lockTimeoutMs: number;
+}
+
+/** Why a statement failed, as far as the error itself says. */
+export type SqlErrorKind =
+  /** 40001, InnoDB 1020 (write conflict): the server aborted the transaction. */
+  | 'serialization-failure'
+  /** 40P01, 1213: chosen as a deadlock victim, rolled back. */
+  | 'deadlock'
+  /** 55P03, 1205: a lock wait gave up. */
+  | 'lock-timeout'
+  /** Any other error the server sent back in answer to the statement. */
+  | 'rejected'
+  /** No answer within the deadline; the connection was dropped. */
+  | 'timeout'
+  /** The connection broke (reset, closed, refused) or could not be made. */
+  | 'connection'
+  /** Anything else (not from the server, not the connection). */
+  | 'unknown';
+
+export interface SqlErrorInfo {
+  kind: SqlErrorKind;
+  /** SQLSTATE or the server's error number, when the server answered. */
+  code?: string;
+  message: string;
+}
+
+/**
+ * What differs between PostgreSQL and MariaDB for the workloads: connecting (with the isolation
+ * level set for every transaction of the session), placeholders, and error codes.
+ */
+export interface SqlDialect {
+  readonly name: 'postgres' | 'mariadb';
+  connect(node: NodeInfo, options: SessionOptions): Promise<SqlSession>;
+  /** The i-th (1-based) positional placeholder. */
+  param(i: number): string;
+  /** `INSERT … ON CONFLICT/DUPLICATE KEY` that sets `column` to `value` for `key`. */
+  upsert(table: string, keyColumn: string, column: string): string;
+  /** The same, appending `,value` to a text column (creating it as `value`). */
+  appendUpsert(table: string, keyColumn: string, column: string): string;
+  classify(err: unknown): SqlErrorInfo;
+  /**
+   * Whether a server error answering COMMIT proves the transaction rolled back. Anything else
+   * during COMMIT (a lost connection, a timeout, an unknown error) leaves the outcome unknown.
+   */
+  commitErrorIsDefinite(info: SqlErrorInfo): boolean;
+}
+
+/** The statement got no answer within its deadline. */
+export class SqlTimeout extends Error {
+  override readonly name = 'SqlTimeout';
+}
+
+/**
+ * Races `promise` against `ms`; on timeout calls `onTimeout` (which drops the connection) and
+ * rejects with a {@link SqlTimeout}.
+ */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new SqlTimeout(`no answer to ${what} within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Connection-level error codes of Node sockets and both drivers. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ERR_SOCKET_CLOSED']);
+
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection is in closed state|Can't add new command when connection is in closed state|Client has encountered a connection error|not queryable|timeout expired|connect ETIMEDOUT/i.test(message);
+}
+
+export function errorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
+}
