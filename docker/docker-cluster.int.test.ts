@@ -74,6 +74,16 @@ describe('DockerCluster', () => {
     await waitFor(async () => (await cluster.countProcesses('n1', '^sleep 30$')) === 0, 5_000);
   });
 
+  it('starts a detached command and keeps no socket open for it', async () => {
+    const sockets = () => (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().filter((h) => h.constructor.name === 'Socket').length;
+    const before = sockets();
+    for (let i = 0; i < 5; i++) await cluster.exec('n2', ['sleep', '20'], { detach: true });
+    await waitFor(async () => (await cluster.countProcesses('n2', '^sleep 20$')) === 5, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sockets()).toBeLessThanOrEqual(before);
+    await cluster.exec('n2', ['pkill', '-x', 'sleep']);
+  });
+
   it('partitions with iptables entered from the host, inside the node’s namespace only', async () => {
     await startEtcd(cluster, 'n1');
     const [n1, n2] = cluster.nodes.map((n) => n.ip) as [string, string];

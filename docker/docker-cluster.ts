@@ -164,7 +164,10 @@ export class DockerCluster implements Cluster {
       Tty: false,
     });
     if (options.detach) {
-      await exec.start({ Detach: true });
+      // dockerode hands back the (empty) response as a stream; left unread it keeps its socket
+      // open for the life of the controller (a torture session would collect one per launch).
+      const response = (await exec.start({ Detach: true })) as unknown as Duplex | undefined;
+      response?.destroy();
       return { exitCode: 0, stdout: '', stderr: '' };
     }
     const stream = (await exec.start({ hijack: true, stdin: options.stdin !== undefined })) as Duplex;
