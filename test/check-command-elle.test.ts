@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkerNames } from '../checkers/registry.ts';
-import { main } from '../harness/cli.ts';
 import { opToJsonLine } from '../harness/history/jsonl.ts';
 import type { Op } from '../harness/history/op.ts';
 import { HistoryBuilder } from './support/history-builder.ts';
+import { runCli } from './support/cli-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-elle-'));
 
@@ -16,17 +16,7 @@ function file(name: string, ops: Op[]): string {
   return path;
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
-
-afterEach(() => vi.restoreAllMocks());
+const run = (...args: string[]) => runCli(args);
 
 const writeSkew = new HistoryBuilder()
   .invoke(0, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'x', 1]])

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../harness/cli.ts';
+import { runCli } from './support/cli-in-process.ts';
 
 // The CI examples in docs/ci/ are files people copy: they must at least parse and say what the
 // README says they do.
@@ -36,14 +36,7 @@ describe('docs/ci', () => {
   });
 
   it('the nightly matrix plans: every combination with a client runs, and only a partition of one SQL server is left out', async () => {
-    let stdout = '';
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-    let code: number;
-    try {
-      code = await main(['torture', '--matrix', join(docs, 'nightly-matrix.yaml'), '--seed', '1', '--dry-run']);
-    } finally {
-      out.mockRestore();
-    }
+    const { code, stdout } = await runCli(['torture', '--matrix', join(docs, 'nightly-matrix.yaml'), '--seed', '1', '--dry-run']);
     expect(code, stdout).toBe(0);
     const leftOut = stdout.split('\n').filter((l) => l.startsWith('left out:') && !l.includes('has no client for'));
     expect(leftOut.length).toBeGreaterThan(0);

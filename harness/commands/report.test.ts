@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { g2ItemRun, storeRun } from '../../test/fixtures/report-runs.ts';
-import { main } from '../cli.ts';
+import { runCli } from '../../test/support/cli-in-process.ts';
 
 describe('faultline report / check --report', () => {
   let store: string;
@@ -14,17 +14,8 @@ describe('faultline report / check --report', () => {
   });
   afterAll(() => rm(store, { recursive: true, force: true }));
 
-  function quiet() {
-    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    return { out, err, restore: () => (out.mockRestore(), err.mockRestore()) };
-  }
-
   it('report RUN_DIR writes report.html beside the run, linking its files', async () => {
-    const io = quiet();
-    const code = await main(['report', runDir]);
-    const said = io.out.mock.calls.map((c) => String(c[0])).join('');
-    io.restore();
+    const { code, stdout: said } = await runCli(['report', runDir]);
     expect(code).toBe(0);
     expect(said).toMatch(/^wrote .*report\.html \(\d+\.\d KB\)\n$/);
     const page = await readFile(join(runDir, 'report.html'), 'utf8');
@@ -33,19 +24,14 @@ describe('faultline report / check --report', () => {
   });
 
   it('report on a folder that is not a run exits 254 with the reason', async () => {
-    const io = quiet();
-    const code = await main(['report', store]);
-    const said = io.err.mock.calls.map((c) => String(c[0])).join('');
-    io.restore();
+    const { code, stderr: said } = await runCli(['report', store]);
     expect(code).toBe(254);
     expect(said).toBe(`faultline: ${store}: no test.json here: not a faultline run folder (expected store/<test>/<timestamp>/)\n`);
   });
 
   it('check --report draws the checked history, keeping the check exit code', async () => {
     const out = join(store, 'checked.html');
-    const io = quiet();
-    const code = await main(['check', join(runDir, 'history.jsonl'), '--report', out]);
-    io.restore();
+    const { code } = await runCli(['check', join(runDir, 'history.jsonl'), '--report', out]);
     expect(code).toBe(0);
     expect((await stat(out)).size).toBeGreaterThan(10_000);
     const page = await readFile(out, 'utf8');
@@ -54,9 +40,7 @@ describe('faultline report / check --report', () => {
   });
 
   it('check --report with several files is bad input', async () => {
-    const io = quiet();
-    const code = await main(['check', join(runDir, 'history.jsonl'), join(runDir, 'history.jsonl'), '--report', join(store, 'x.html')]);
-    io.restore();
+    const { code } = await runCli(['check', join(runDir, 'history.jsonl'), join(runDir, 'history.jsonl'), '--report', join(store, 'x.html')]);
     expect(code).toBe(254);
   });
 });

@@ -1,15 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSISTENCY_MODELS } from '../../checkers/elle/models.ts';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload, workloadNames } from '../../workloads/registry.ts';
-import { main } from '../cli.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import { parseOptions } from './run.ts';
+import { runCli } from '../../test/support/cli-in-process.ts';
 
 const store = new MemoryStore();
 registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store) } });
@@ -30,19 +30,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(argv, { environment });
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCli(argv, { environment });
 
 const base = ['run', '--db', 'memory', '--workload', 'mem-register', '--nodes', '3', '--concurrency', '3', '--time-limit', '0.3', '--rate', '0'];
 

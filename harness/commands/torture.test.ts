@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Completion, Invocation } from '../client.ts';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { fakeNemesis } from '../../test/fakes/fake-nemesis.ts';
@@ -11,11 +11,11 @@ import { compareSchedules, scheduleOf } from '../../test/support/schedule.ts';
 import { registerNemesis } from '../../nemesis/registry.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload } from '../../workloads/registry.ts';
-import { main } from '../cli.ts';
 import { installShutdownHandlers } from '../shutdown.ts';
 import { readHistoryFile } from '../importers/read-history.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import type { TortureSummary } from '../torture/summary.ts';
+import { runCli } from '../../test/support/cli-in-process.ts';
 
 // `faultline torture` end to end on the fake backend: real scheduler, checkers, store and
 // summaries; an in-memory register for a database and fault classes that touch nothing.
@@ -50,19 +50,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(argv, { environment });
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCli(argv, { environment });
 
 const matrix = ['--db', 'memory,stale', '--workload', 'mem-register', '--nemesis', 'none', '--nemesis', 'flaky', '--nemesis', 'flaky,wobble'];
 const settings = ['--nodes', '3', '--concurrency', '3', '--rate', '300', '--time-limit', '0.5', '--nemesis-interval', '0.05', '--recovery', '0'];

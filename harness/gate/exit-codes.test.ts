@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeBackend, fakeDatabase } from '../../test/fakes/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/fakes/memory-register.ts';
 import { corpusDir } from '../../test/corpus.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload } from '../../workloads/registry.ts';
-import { main } from '../cli.ts';
 import type { RunEnvironment } from '../run/environment.ts';
+import { runCli } from '../../test/support/cli-in-process.ts';
 
 // Each exit code from a real cause, through the CLI, with the JUnit file CI would read.
 // (A real etcd run's 0 and a database that does not come up are in gate.int.test.ts.)
@@ -37,18 +37,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main(argv, { environment }), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = (...argv: string[]) => runCli(argv, { environment });
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => ['testsuite', 'testcase'].includes(n) });
 async function junit(file: string) {
