@@ -25,12 +25,12 @@ export interface CycleClass {
 
 export const BASE_CLASSES: readonly BaseClass[] = ['G0', 'G1c', 'G-single', 'G-nonadjacent', 'G2-item'];
 
-// Edge labels, in REL_KINDS order (ww = 0).
+// Edge labels: a relation's index in REL_KINDS (its bit in a Rel mask).
 const LABELS = REL_KINDS.length;
-const WR = 1;
-const RW = 2;
-const PROCESS = 3;
-const REALTIME = 4;
+const WR = REL_KINDS.indexOf('wr');
+const RW = REL_KINDS.indexOf('rw');
+const PROCESS = REL_KINDS.indexOf('process');
+const REALTIME = REL_KINDS.indexOf('realtime');
 
 // Bits of an automaton state.
 const NONEMPTY = 1;

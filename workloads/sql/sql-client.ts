@@ -1,7 +1,6 @@
 import type { Cluster, NodeInfo } from '../../docker/cluster.ts';
 import { findNode } from '../../docker/server-process.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
-import { InputError } from '../../harness/errors.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { sessionOptions } from './sql-options.ts';
 import type { SessionOptions, SqlDialect, SqlSession } from './sql-session.ts';
@@ -33,9 +32,6 @@ export class SqlClient implements Client {
   ) {}
 
   async open(cluster: Cluster, test: TestSpec, node: string): Promise<void> {
-    if (cluster.nodes.length !== 1) {
-      throw new InputError(`the ${this.program.name} workload runs against one ${this.dialect.name} server; use --nodes 1 (got ${cluster.nodes.length})`);
-    }
     this.node = findNode(cluster, node);
     this.options = sessionOptions(test);
     this.test = test;

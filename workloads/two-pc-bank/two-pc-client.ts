@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Cluster, NodeInfo } from '../../docker/cluster.ts';
 import type { Client, ClientRun, Completion, Invocation } from '../../harness/client.ts';
-import { InputError } from '../../harness/errors.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { initialBalances } from '../bank/bank-sql.ts';
 import { postgresDialect } from '../sql/postgres-dialect.ts';
@@ -68,7 +67,6 @@ export class TwoPcClient implements Client {
   private test: TestSpec | undefined;
 
   async open(cluster: Cluster, test: TestSpec, _node: string, run?: ClientRun): Promise<void> {
-    if (cluster.nodes.length < 2) throw new InputError(`2pc-bank needs at least two shards: use --nodes 2 or 3 (got ${cluster.nodes.length})`);
     if (!run) throw new Error('the 2pc-bank client needs the run folder for its decision log');
     this.test = test;
     const o = twoPcOptions(test);
