@@ -4,12 +4,12 @@ import { defineConfig } from 'vitest/config';
 // Docker containers and databases, one file at a time, with long timeouts.
 export default defineConfig({
   test: {
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['{harness,checkers,workloads,nemesis,docker,reports,test}/**/*.test.ts'],
+          include: ['{harness,checkers,workloads,nemesis,docker,reports,cli,bench,test}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 60_000,
         },
@@ -19,7 +19,7 @@ export default defineConfig({
           name: 'integration',
           include: ['**/*.int.test.ts'],
           // Starts (or installs) the Docker engine and builds the base image on a fresh machine.
-          globalSetup: ['./test/integration-setup.ts'],
+          globalSetup: ['./test/support/integration-setup.ts'],
           exclude: ['node_modules/**'],
           fileParallelism: false,
           testTimeout: 600_000,

@@ -1,4 +1,4 @@
-import type { Anomaly } from './result.ts';
+import type { Anomaly } from '../harness/result.ts';
 
 /**
  * Anomalies by type, keeping the first `cap` of each (a broken database can produce millions)

@@ -1,7 +1,7 @@
 import { InputError } from '../harness/errors.ts';
 import type { History } from '../harness/history/op.ts';
 import type { CheckOptions, Checker } from './checker.ts';
-import type { CheckResult } from './result.ts';
+import type { CheckResult } from '../harness/result.ts';
 
 /**
  * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and

@@ -1,5 +1,5 @@
 import type { History } from '../harness/history/op.ts';
-import type { CheckResult } from './result.ts';
+import type { CheckResult } from '../harness/result.ts';
 
 export interface CheckOptions {
   /** Wall-clock budget for this check in ms; past it the checker answers `unknown`. */

@@ -1,6 +1,6 @@
 import type { History } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult } from './result.ts';
+import { anomalyTypesOf, type Anomaly, type CheckResult } from '../harness/result.ts';
 
 export interface OutcomeCounts {
   ok: number;

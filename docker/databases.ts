@@ -1,4 +1,4 @@
-import type { FullDatabase } from '../harness/db.ts';
+import type { FullDatabase } from '../harness/database.ts';
 import { EtcdDatabase } from './etcd/etcd-database.ts';
 import { MariadbDatabase } from './mariadb/mariadb-database.ts';
 import { PostgresDatabase } from './postgres/postgres-database.ts';

@@ -9,7 +9,7 @@ import tarFs from 'tar-fs';
 import tarStream from 'tar-stream';
 import { EnvironmentError, InputError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
-import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from './cluster.ts';
+import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from '../harness/cluster.ts';
 import { processesInNamespace } from './container-processes.ts';
 import { dockerClient, ensureEngine, sbinEnv, stderrLog } from './engine.ts';
 import { ensureImage, type ImageRef } from './images.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { FullDatabase } from '../harness/db.ts';
-import type { Cluster } from './cluster.ts';
+import type { FullDatabase } from '../harness/database.ts';
+import type { Cluster } from '../harness/cluster.ts';
 
 /**
  * Copies every node's log files (the database's LogFiles) to `<nodesDir>/<node>/`. Never throws:

@@ -1,6 +1,6 @@
 import { EMPTY } from '../harness/generator/basic.ts';
 import { any, concat } from '../harness/generator/combinators.ts';
-import type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from './nemesis.ts';
+import type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from '../harness/nemesis.ts';
 
 /**
  * Several fault classes as one: ops are routed to the nemesis that handles their `f`, schedules

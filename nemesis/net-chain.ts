@@ -1,4 +1,4 @@
-import type { Cluster, ExecResult } from '../docker/cluster.ts';
+import type { Cluster, ExecResult } from '../harness/cluster.ts';
 
 const TIMEOUT_MS = 15_000;
 

@@ -1,5 +1,5 @@
 import { execaSync } from 'execa';
-import type { Cluster } from '../docker/cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
 import { sbinEnv } from '../docker/engine.ts';
 
 let probed: { unavailable?: string } | undefined;

@@ -1,4 +1,4 @@
-import type { Cluster } from '../docker/cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
 
 export const nodeNames = (cluster: Pick<Cluster, 'nodes'>): string[] => cluster.nodes.map((n) => n.name);
 

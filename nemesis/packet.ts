@@ -1,6 +1,6 @@
 import type { Draw } from '../harness/random.ts';
 import { NetChain } from './net-chain.ts';
-import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from './nemesis.ts';
+import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from '../harness/nemesis.ts';
 import { clearNetem, netemUnavailable, setNetem } from './netem.ts';
 import { forEachNode, nodeNames } from './nodes.ts';
 import { faultCycle, healOnce } from './schedule.ts';

@@ -1,5 +1,5 @@
 import { Registry } from '../harness/registry.ts';
-import type { NemesisFactory } from './nemesis.ts';
+import type { NemesisFactory } from '../harness/nemesis.ts';
 import { clockFactory } from './clock.ts';
 import { killFactory } from './kill.ts';
 import { packetFactory } from './packet.ts';

@@ -1,4 +1,4 @@
-import type { Anomaly, CheckResult } from '../checkers/result.ts';
+import type { Anomaly, CheckResult } from '../harness/result.ts';
 import type { RunResults } from './report-input.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../test/fixtures/history-builder.ts';
+import { HistoryBuilder } from '../test/support/history-builder.ts';
 import { availabilityPerFault, clientCompletions, outsideFaults } from './availability.ts';
 import { faultWindows, nemesisTransition } from './fault-windows.ts';
 
@@ -18,7 +18,7 @@ describe('nemesisTransition', () => {
 
 describe('faultWindows', () => {
   it('spans from the start invocation to the heal completion; a failed start opens nothing', () => {
-    const b = new HistoryBuilder();
+    const b = new HistoryBuilder({ stepMs: 0 });
     b.wait(100).nemesis('start-partition', { n1: ['n2'] }, 10); // invoked at 100 ms, done 110 ms
     b.wait(200).nemesis('stop-partition', null, 5); // invoked 310, done 315
     b.wait(50);
@@ -38,7 +38,7 @@ describe('faultWindows', () => {
   });
 
   it('closes every open fault on stop-all and ignores a second start of an open fault', () => {
-    const b = new HistoryBuilder();
+    const b = new HistoryBuilder({ stepMs: 0 });
     b.nemesis('start-partition', 'a').wait(10).nemesis('start-partition', 'b').wait(10).nemesis('start-clock', 5).wait(10).nemesis('stop-all', null);
     const windows = faultWindows(b.ops);
     expect(windows.map((w) => [w.fault, w.value, w.unhealed, w.end / 1e6])).toEqual([
@@ -50,7 +50,7 @@ describe('faultWindows', () => {
 
 describe('availability', () => {
   it('counts outcomes in each window, the longest gap without an ok, and heal to first ok', () => {
-    const b = new HistoryBuilder();
+    const b = new HistoryBuilder({ stepMs: 0 });
     const op = (p: number, type: 'ok' | 'fail' | 'info', ms: number) => {
       b.invoke(p, 'read', null);
       b.wait(ms);
@@ -74,7 +74,7 @@ describe('availability', () => {
 
 describe('faultWindows on Jepsen-style nemesis ops', () => {
   it('pairs info/info halves in order and keeps a fault whose heal never completed', () => {
-    const b = new HistoryBuilder();
+    const b = new HistoryBuilder({ stepMs: 0 });
     const info = (f: string, value: unknown) => {
       b.ops.push({ index: b.ops.length, time: b.timeNs, type: 'info', process: 'nemesis', f, value });
     };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../harness/errors.ts';
-import { storeRun, validRun } from '../test/fixtures/report-runs.ts';
+import { storeRun, validRun } from '../test/support/report-runs.ts';
 import { loadRun, resultsProblems, testSpecProblems } from './load-run.ts';
 
 describe('loadRun', () => {

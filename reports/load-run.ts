@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Validity } from '../checkers/result.ts';
+import type { Validity } from '../harness/result.ts';
 import { InputError } from '../harness/errors.ts';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
 import type { TestSpec } from '../harness/test-spec.ts';

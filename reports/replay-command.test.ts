@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validRun } from '../test/fixtures/report-runs.ts';
+import { validRun } from '../test/support/report-runs.ts';
 import { checkReplayCommand, replayCommand, shellWord } from './replay-command.ts';
 
 describe('replay commands', () => {

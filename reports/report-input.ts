@@ -1,4 +1,4 @@
-import type { ComposedResult } from '../checkers/result.ts';
+import type { ComposedResult } from '../harness/result.ts';
 import type { History } from '../harness/history/op.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import type { FaultAvailability } from './availability.ts';

@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions } from '../checker.ts';
-import type { Anomaly, CheckResult, Validity } from '../result.ts';
+import type { Anomaly, CheckResult, Validity } from '../../harness/result.ts';
 import { findCycleAnomalies } from './cycle-anomalies.ts';
 import type { SearchBudget, Variant } from './cycle-search.ts';
 import type { StepExplainer } from './explain.ts';

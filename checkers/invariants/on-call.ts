@@ -1,7 +1,7 @@
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult, Validity } from '../result.ts';
+import type { Anomaly, CheckResult, Validity } from '../../harness/result.ts';
 import { anomaliesProhibitedBy, impossibleModels, parseConsistencyModel } from '../elle/models.ts';
 import { txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, OK } from '../elle/txns.ts';

@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult } from '../result.ts';
+import type { Anomaly, CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit, show } from './ops.ts';
 import { InputError } from '../../harness/errors.ts';
 

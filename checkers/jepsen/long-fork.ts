@@ -1,7 +1,7 @@
 import type { History, MicroOp, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit, show } from './ops.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { InputError } from '../../harness/errors.ts';
 import { pairOps, type History, type Op, type OpPair } from '../../harness/history/op.ts';
-import { brief } from '../abbreviate.ts';
+import { brief } from '../../harness/abbreviate.ts';
 
 /** Client invocation/completion pairs whose f is one of `fs`, in invocation order. */
 export function clientPairs(history: History, fs: readonly string[]): OpPair[] {

@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { Multiset, clientPairs, show } from './ops.ts';
 
 /**

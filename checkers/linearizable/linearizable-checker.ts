@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../result.ts';
+import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
 import { explainFailure, renderFailure } from './explain.ts';
 import { keyedModel, type KeyedState } from './keyed-model.ts';
 import { completeModel, type CompleteModel, type Model } from './model.ts';

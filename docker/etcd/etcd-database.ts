@@ -1,5 +1,5 @@
-import type { Cluster, NodeInfo } from '../cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/db.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
+import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 

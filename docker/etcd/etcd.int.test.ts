@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTest } from '../../harness/test-spec.ts';
-import type { NodeInfo } from '../cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../docker-cluster.ts';
 import { collectNodeLogs } from '../node-logs.ts';
 import { EtcdDatabase } from './etcd-database.ts';

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import type { Cluster, NodeInfo } from '../cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';

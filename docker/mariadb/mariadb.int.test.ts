@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { sqlDatabaseSuite } from '../../test/sql-database-suite.ts';
+import { sqlDatabaseSuite } from '../../test/support/sql-database-suite.ts';
 import { MariadbDatabase, mariadbConnection } from './mariadb-database.ts';
 
 const DATA_DIR = '/var/lib/faultline/mariadb/data';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Cluster, NodeInfo } from '../cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';

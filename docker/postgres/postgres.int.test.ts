@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { sqlDatabaseSuite } from '../../test/sql-database-suite.ts';
+import { sqlDatabaseSuite } from '../../test/support/sql-database-suite.ts';
 import { PostgresDatabase, postgresConnection } from './postgres-database.ts';
 
 const AUTO_CONF = '/var/lib/faultline/postgres/data/postgresql.auto.conf';

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe('a controller killed with SIGKILL mid-run', () => {
   it('leaves a history prefix that parses and checks', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'test/fixtures/kill-target.ts'), root], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'test/support/kill-target.ts'), root], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
     const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
     expect(chunk.toString()).toContain('running');
     const file = join(root, 'latest', 'history.jsonl');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeCluster } from '../../test/fakes/fake-cluster.ts';
-import { MemoryRegisterClient, MemoryStore, type MemoryClientOptions } from '../../test/fakes/memory-register.ts';
+import { FakeCluster } from '../../test/support/fake-cluster.ts';
+import { MemoryRegisterClient, MemoryStore, type MemoryClientOptions } from '../../test/support/memory-register.ts';
 import type { Client } from '../client.ts';
 import { fromFn, items, repeat } from '../generator/basic.ts';
 import { any, clients, eachThread, limit, nemesis, stagger, timeLimit } from '../generator/combinators.ts';
@@ -9,7 +9,7 @@ import { perKey } from '../generator/per-key.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
 import { Random } from '../random.ts';
-import { MemoryLogger } from '../run/logger.ts';
+import { MemoryLogger } from '../../cli/run/logger.ts';
 import type { TestSpec } from '../test-spec.ts';
 import { ContractError } from './contract.ts';
 import { interpret, type InterpreterOptions } from './interpreter.ts';

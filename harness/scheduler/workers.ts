@@ -1,4 +1,4 @@
-import type { Nemesis, NemesisContext } from '../../nemesis/nemesis.ts';
+import type { Nemesis, NemesisContext } from '../nemesis.ts';
 import type { Client } from '../client.ts';
 import type { Op, Process } from '../history/op.ts';
 import { checkCompletion, ContractError, describe } from './contract.ts';

@@ -1,4 +1,4 @@
-import type { CheckResult, Validity } from '../../checkers/result.ts';
+import type { CheckResult, Validity } from '../../harness/result.ts';
 import { allCards, cardsOf, countByType, foundTypeLabels, typeLabel } from '../anomaly-cards.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatMs, plural } from '../format.ts';

@@ -1,6 +1,6 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Validity } from '../../checkers/result.ts';
+import type { Validity } from '../../harness/result.ts';
 
 /** One row of the store index. */
 export interface RunSummary {

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { Cluster } from '../../docker/cluster.ts';
+import type { Cluster } from '../../harness/cluster.ts';
 
 /**
  * Which nodes can open a TCP connection to which (`matrix[a][b]`), each attempt made from inside

@@ -1,5 +1,5 @@
 import type { History } from '../../harness/history/op.ts';
-import { faultClass } from '../../harness/run/fault-tracker.ts';
+import { faultClass } from '../../cli/run/fault-tracker.ts';
 import { FINAL_READ } from '../../checkers/converged.ts';
 
 /**

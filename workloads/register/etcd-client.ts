@@ -11,7 +11,7 @@ import {
   GRPCUnauthenticatedError,
   GRPCUnavailableError,
 } from 'etcd3';
-import type { Cluster } from '../../docker/cluster.ts';
+import type { Cluster } from '../../harness/cluster.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { registerOptions } from './options.ts';

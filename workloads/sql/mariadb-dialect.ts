@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import type { NodeInfo } from '../../docker/cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import { mariadbConnection } from '../../docker/mariadb/mariadb-database.ts';
 import { errorMessage, isConnectionError, SqlTimeout, withDeadline, type Isolation, type Row, type SessionOptions, type SqlDialect, type SqlErrorInfo, type SqlSession } from './sql-session.ts';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Socket } from 'node:net';
-import type { NodeInfo } from '../../docker/cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import { postgresConnection } from '../../docker/postgres/postgres-database.ts';
 import { errorMessage, isConnectionError, SqlTimeout, withDeadline, type Isolation, type Row, type SessionOptions, type SqlDialect, type SqlErrorInfo, type SqlSession } from './sql-session.ts';
 

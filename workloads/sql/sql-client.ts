@@ -1,4 +1,4 @@
-import type { Cluster, NodeInfo } from '../../docker/cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
 import { findNode } from '../../docker/server-process.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeInfo } from '../../docker/cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../../docker/docker-cluster.ts';
 import { MariadbDatabase } from '../../docker/mariadb/mariadb-database.ts';
 import { PostgresDatabase } from '../../docker/postgres/postgres-database.ts';
-import type { FullDatabase, Killable, Pausable } from '../../harness/db.ts';
+import type { FullDatabase, Killable, Pausable } from '../../harness/database.ts';
 import { defineTest } from '../../harness/test-spec.ts';
 import { mariadbDialect } from './mariadb-dialect.ts';
 import { postgresDialect } from './postgres-dialect.ts';

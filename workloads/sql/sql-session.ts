@@ -1,4 +1,4 @@
-import type { NodeInfo } from '../../docker/cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 
 export type Isolation = NonNullable<TestSpec['isolation']>;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Cluster, NodeInfo } from '../../docker/cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
 import type { Client, ClientRun, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { initialBalances } from '../bank/bank-sql.ts';
