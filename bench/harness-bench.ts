@@ -16,7 +16,7 @@ import { timeLimit } from '../harness/generator/combinators.ts';
 import { HistoryWriter } from '../harness/history/writer.ts';
 import { Random } from '../harness/random.ts';
 import { defaultEnvironment } from '../cli/run/environment.ts';
-import { silentLogger } from '../cli/run/logger.ts';
+import { silentLogger } from '../harness/logger.ts';
 import { interpret } from '../harness/scheduler/interpreter.ts';
 import { ClientWorker } from '../harness/scheduler/workers.ts';
 import type { TestSpec } from '../harness/test-spec.ts';

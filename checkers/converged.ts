@@ -1,9 +1,8 @@
 import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
+import { FINAL_READ } from './conventions.ts';
 import type { Anomaly, CheckResult } from '../harness/result.ts';
 
-/** The invoke value that marks a read as a final read (after faults healed and the recovery window). */
-export const FINAL_READ = 'final';
 
 interface FinalRead {
   key: string | number;

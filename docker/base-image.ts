@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../harness/errors.ts';
 import { debianMirror } from './apt-sources.ts';
-import { dockerClient, installHostPackages, sbinEnv, stderrLog } from './engine.ts';
+import { dockerClient, installHostPackages, stderrLog } from './engine.ts';
+import { sbinEnv } from './host-tools.ts';
 import { withFileLock } from './file-lock.ts';
 import { followProgress, imageExists } from './image-progress.ts';
 

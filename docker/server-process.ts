@@ -161,13 +161,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The node named `node`, or a specific error naming the nodes there are. */
-export function findNode(cluster: Pick<Cluster, 'nodes'>, node: string): NodeInfo {
-  const info = cluster.nodes.find((n) => n.name === node);
-  if (!info) throw new Error(`no node ${JSON.stringify(node)} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
-  return info;
-}
-
 /** The last non-empty line of a command's output, for error messages. */
 export function lastLine(text: string): string {
   return text.trim().split('\n').at(-1) ?? '';

@@ -63,3 +63,10 @@ export interface Cluster {
   /** Removes everything the run created. Idempotent; safe to call from signal handlers. */
   teardown(): Promise<void>;
 }
+
+/** The node named `node`, or an error naming the nodes there are. */
+export function findNode(cluster: Pick<Cluster, 'nodes'>, node: string): NodeInfo {
+  const info = cluster.nodes.find((n) => n.name === node);
+  if (!info) throw new Error(`no node ${JSON.stringify(node)} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
+  return info;
+}

@@ -2,7 +2,7 @@ import type { Cluster } from './cluster.ts';
 import type { FullDatabase } from './database.ts';
 import type { Generator } from './generator/generator.ts';
 import type { Random, RandomStream } from './random.ts';
-import type { Logger } from '../cli/run/logger.ts';
+import type { Logger } from './logger.ts';
 import type { TestSpec } from './test-spec.ts';
 
 /** What a nemesis works with during a run. */

@@ -7,7 +7,7 @@ import { validateHistory } from '../harness/history/validate.ts';
 import { Random } from '../harness/random.ts';
 import { runGenerator } from '../cli/run/run-test.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import { FINAL_READ } from '../checkers/converged.ts';
+import { FINAL_READ } from '../checkers/conventions.ts';
 import { faultWindows } from '../reports/fault-windows.ts';
 import { casRegister } from '../workloads/register/register.ts';
 import { composeNemeses } from './compose.ts';

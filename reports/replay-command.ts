@@ -1,7 +1,7 @@
-import { shellWord } from '../cli/run/replay.ts';
+import { shellWord } from '../harness/replay.ts';
 
 // One builder for the run line: the runner's (the report falls back to it for runs stored without one).
-export { replayCommand, shellWord } from '../cli/run/replay.ts';
+export { replayCommand, shellWord } from '../harness/replay.ts';
 
 /** The line that re-checks one history file, for a report made by `faultline check --report`. */
 export function checkReplayCommand(file: string, checker: string): string {

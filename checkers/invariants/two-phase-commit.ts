@@ -1,6 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
+import type { HeldSummary, Resolution, TwoPhaseCommitDetails } from '../explanations.ts';
 import type { CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit } from '../jepsen/ops.ts';
 
@@ -12,13 +13,6 @@ interface TransferValue {
   heldMs?: number;
   pending?: string[];
 }
-
-export type Resolution = {
-  gid: string;
-  shard: string;
-  decision: string;
-  heldMs: number;
-};
 
 interface Ledger {
   applied: Record<string, { gid: string; account: number; delta: number }[]>;
@@ -137,23 +131,6 @@ export const twoPhaseCommitChecker: Checker = {
       details: { ...details, anomalyCounts: anomalies.countsOf() },
     };
   },
-};
-
-/** Hold times (ms) of prepared transactions: how many, and their quantiles when any. */
-export type HeldSummary = {
-  count: number;
-  p50?: number;
-  p99?: number;
-  max?: number;
-};
-
-/** What the 2pc checker puts in `details`: the blocking cost of 2PC. */
-export type TwoPhaseCommitDetails = {
-  transfers: number;
-  pendingCommits: number;
-  preparedHeldMs: { normal: HeldSummary; inDoubt: HeldSummary };
-  recovered: { commit: number; abort: number };
-  longestInDoubt: Resolution[];
 };
 
 function summary(ms: number[]): HeldSummary {

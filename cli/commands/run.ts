@@ -17,7 +17,7 @@ import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
 import { RunProgress } from '../run/progress.ts';
 import { statusOutput } from '../run/status-line.ts';
-import { defaultTestName } from '../run/replay.ts';
+import { defaultTestName } from '../../harness/replay.ts';
 import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
 import type { FaultAvailability } from '../../reports/availability.ts';
 import { checkTestName } from '../../harness/store/store.ts';

@@ -9,7 +9,7 @@ import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite } from '../gate/junit-cases.ts';
 import { randomSeed } from '../../harness/random.ts';
 import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
-import { shellWord } from '../run/replay.ts';
+import { shellWord } from '../../harness/replay.ts';
 import { statusOutput, type StatusOutput } from '../run/status-line.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
 import { runTimestamp } from '../../harness/store/store.ts';

@@ -1,7 +1,7 @@
 import { dockerBackend } from '../../docker/docker-backend.ts';
 import { databaseNames, getDatabase } from '../../docker/databases.ts';
 import type { FullDatabase } from '../../harness/database.ts';
-import type { Backend } from './backend.ts';
+import type { Backend } from '../../harness/backend.ts';
 
 /** What `faultline run` needs from the outside world: a backend and the databases it can start. */
 export interface RunEnvironment {

@@ -9,7 +9,7 @@ import { gateVerdict } from '../gate/verdict.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { countOps, runCheckers } from './check-run.ts';
-import { replayCommand } from './replay.ts';
+import { replayCommand } from '../../harness/replay.ts';
 import type { RunResult } from './run-test.ts';
 
 /** A run's results after `faultline check RUN_DIR`: the run's facts kept, its checks redone. */

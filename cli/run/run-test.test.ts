@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from '../../harness/generator/basic.ts';
 import { fakeBackend, fakeDatabase } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
-import { FINAL_READ } from '../../checkers/converged.ts';
+import { FINAL_READ } from '../../checkers/conventions.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import type { Workload } from '../../workloads/workload.ts';
 import type { NemesisFactory } from '../../harness/nemesis.ts';

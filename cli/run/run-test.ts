@@ -17,12 +17,12 @@ import { ClientWorker, NemesisWorker, errorText } from '../../harness/scheduler/
 import { onShutdown } from '../../harness/shutdown.ts';
 import { createRunDir, type RunDir } from '../../harness/store/store.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
-import type { Backend } from './backend.ts';
+import type { Backend } from '../../harness/backend.ts';
 import { gateVerdict } from '../gate/verdict.ts';
 import { countOps, runCheckers, type OpCounts, type SkippedChecker } from './check-run.ts';
 import { Cleanup, abortable } from './cleanup.ts';
-import { FileLogger, type Logger } from './logger.ts';
-import { replayCommand } from './replay.ts';
+import { FileLogger, type Logger } from '../../harness/logger.ts';
+import { replayCommand } from '../../harness/replay.ts';
 import type { ComposedResult } from '../../harness/result.ts';
 import { writeReport } from '../../reports/write-report.ts';
 import { availabilityPerFault, type FaultAvailability } from '../../reports/availability.ts';

@@ -9,7 +9,7 @@ import { perKey } from '../generator/per-key.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
 import { Random } from '../random.ts';
-import { MemoryLogger } from '../../cli/run/logger.ts';
+import { MemoryLogger } from '../logger.ts';
 import type { TestSpec } from '../test-spec.ts';
 import { ContractError } from './contract.ts';
 import { interpret, type InterpreterOptions } from './interpreter.ts';

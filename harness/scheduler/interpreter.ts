@@ -1,6 +1,6 @@
 import type { Generator, Thread } from '../generator/generator.ts';
 import type { Op } from '../history/op.ts';
-import type { Logger } from '../../cli/run/logger.ts';
+import type { Logger } from '../logger.ts';
 import { ContractError } from './contract.ts';
 import { Driver, GeneratorError, type WorkerCompletion } from './driver.ts';
 import { errorText, type Worker } from './workers.ts';

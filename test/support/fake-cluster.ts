@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Cluster, ExecResult, NodeInfo } from '../../harness/cluster.ts';
 import type { FullDatabase } from '../../harness/database.ts';
-import type { Backend } from '../../cli/run/backend.ts';
+import type { Backend } from '../../harness/backend.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 
 /**

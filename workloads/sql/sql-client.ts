@@ -1,5 +1,4 @@
-import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { findNode } from '../../docker/server-process.ts';
+import { findNode, type Cluster, type NodeInfo } from '../../harness/cluster.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { sessionOptions } from './sql-options.ts';

@@ -1,5 +1,5 @@
-import type { Cluster } from '../../harness/cluster.ts';
-import type { FullDatabase } from '../../harness/database.ts';
+import type { Cluster } from './cluster.ts';
+import type { FullDatabase } from './database.ts';
 import type { Logger } from './logger.ts';
 
 export interface ClusterRequest {

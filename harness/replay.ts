@@ -1,5 +1,5 @@
-import { formatNemesisArg } from '../../harness/nemesis-arg.ts';
-import type { TestSpec } from '../../harness/test-spec.ts';
+import { formatNemesisArg } from './nemesis-arg.ts';
+import type { TestSpec } from './test-spec.ts';
 
 /** Quotes one shell word when it needs it. */
 export function shellWord(word: string): string {
