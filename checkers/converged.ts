@@ -1,7 +1,7 @@
 import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
 import { FINAL_READ } from './conventions.ts';
-import type { Anomaly, CheckResult } from '../harness/result.ts';
+import { unknown, type Anomaly, type CheckResult } from '../harness/result.ts';
 
 
 interface FinalRead {
@@ -24,7 +24,7 @@ export const convergedChecker: Checker = {
     const reads = finalReads(history);
     const base = { checker: 'converged' } as const;
     if (reads.length === 0) {
-      return { ...base, valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the history has no final reads (the run ended before them, or the workload makes none)' };
+      return unknown('converged', 'the history has no final reads (the run ended before them, or the workload makes none)');
     }
     const byKey = new Map<string | number, FinalRead[]>();
     for (const r of reads) {
@@ -60,7 +60,7 @@ export const convergedChecker: Checker = {
     if (anomalies.length > 0) return { ...base, valid: false, anomalyTypes: ['diverged'], anomalies, details };
     if (unanswered.length > 0) {
       const nodes = [...new Set(unanswered.flatMap((u) => u.nodes))].sort();
-      return { ...base, valid: 'unknown', anomalyTypes: [], anomalies, details, error: `${nodes.join(', ')} answered no final read of ${unanswered.length} of ${byKey.size} keys, so convergence is unverified there` };
+      return unknown('converged', `${nodes.join(', ')} answered no final read of ${unanswered.length} of ${byKey.size} keys, so convergence is unverified there`, { details });
     }
     return { ...base, valid: true, anomalyTypes: [], anomalies, details };
   },

@@ -7,7 +7,7 @@ import { reportCommand } from './commands/report.ts';
 import { serveCommand } from './commands/serve.ts';
 import { runCommand } from './commands/run.ts';
 import { tortureCommand } from './commands/torture.ts';
-import { EXIT, EnvironmentError, InputError } from '../harness/errors.ts';
+import { EXIT, EnvironmentError, InputError, errorText } from '../harness/errors.ts';
 import { configureColour } from './output.ts';
 import type { RunEnvironment } from './run/environment.ts';
 
@@ -70,7 +70,7 @@ function reportError(err: unknown): number {
     process.stderr.write(`faultline: ${err.message}\n`);
     return EXIT.crash;
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err, { name: false });
   process.stderr.write(chalk.red(`faultline crashed: ${message}\n`));
   if (process.env.FAULTLINE_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('(set FAULTLINE_DEBUG=1 for the stack trace)\n');

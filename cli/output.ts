@@ -1,5 +1,5 @@
 import chalk from 'chalk';
-import type { Anomaly, Validity } from '../harness/result.ts';
+import { verdictWord, type Anomaly, type Validity } from '../harness/result.ts';
 import { EXIT } from '../harness/errors.ts';
 
 /** Worst verdict decides the exit code: invalid (1) > unknown (2) > valid (0). */
@@ -7,10 +7,24 @@ export function exitCodeFor(valid: Validity): number {
   return valid === true ? EXIT.valid : valid === false ? EXIT.invalid : EXIT.unknown;
 }
 
-export function verdictWord(valid: Validity): string {
-  if (valid === true) return chalk.green('valid');
-  if (valid === false) return chalk.red('INVALID');
-  return chalk.yellow('unknown');
+const COLOUR: Readonly<Record<string, (s: string) => string>> = {
+  valid: chalk.green,
+  invalid: chalk.red,
+  unknown: chalk.yellow,
+  crashed: chalk.red,
+  'bad-input': chalk.red,
+  'not-run': chalk.dim,
+  'not checked': chalk.dim,
+};
+
+/** A verdict word (harness/result.ts's, or a torture run's `crashed`…) as the terminal shows it: coloured, INVALID in capitals; `prefix` goes inside the colour. */
+export function styleVerdict(word: string, prefix = ''): string {
+  return (COLOUR[word] ?? ((s: string) => s))(`${prefix}${word === 'invalid' ? 'INVALID' : word}`);
+}
+
+/** A checker's or a run's verdict on the terminal. */
+export function verdictText(valid: Validity | undefined): string {
+  return styleVerdict(verdictWord(valid));
 }
 
 /** Human output goes to stderr when --json owns stdout. */

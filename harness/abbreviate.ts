@@ -153,3 +153,22 @@ export function firstDifference<T>(a: readonly T[], b: readonly T[], same: (x: T
   for (let i = 0; i < n; i++) if (!same(a[i]!, b[i]!)) return i;
   return n;
 }
+
+/**
+ * A value on one line for an error message ("got {"type":"ok",…"): JSON cut after `max`
+ * characters (a string is cut before it is quoted); undefined, a function or a bigint named as
+ * such. For text a person reads at length, use {@link brief}, which keeps both ends.
+ */
+export function preview(v: unknown, max = 60): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}

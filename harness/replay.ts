@@ -44,3 +44,8 @@ function optionValue(v: unknown): string {
     return v;
   }
 }
+
+/** The line that re-checks one history file, for a report made by `faultline check --report`. */
+export function checkReplayCommand(file: string, checker: string): string {
+  return ['faultline', 'check', file, '--checker', checker].map(shellWord).join(' ');
+}

@@ -39,6 +39,21 @@ export interface ComposedResult {
   checkers: Record<string, CheckResult>;
 }
 
+/** The one word for a verdict wherever it is shown; `not checked` when there is none (a run that died before its checks). */
+export type VerdictWord = 'valid' | 'invalid' | 'unknown' | 'not checked';
+
+export function verdictWord(valid: Validity | undefined): VerdictWord {
+  return valid === true ? 'valid' : valid === false ? 'invalid' : valid === 'unknown' ? 'unknown' : 'not checked';
+}
+
+/**
+ * A checker's answer when it could not decide (STYLE.md #4): `valid: 'unknown'` and why, never a
+ * pass. `extra` adds what it did find (details, stats, anomalies found before it gave up).
+ */
+export function unknown(checker: string, error: string, extra: Partial<Omit<CheckResult, 'checker' | 'valid' | 'error'>> = {}): CheckResult {
+  return { checker, valid: 'unknown', anomalyTypes: [], anomalies: [], ...extra, error };
+}
+
 export function mergeValidity(a: Validity, b: Validity): Validity {
   if (a === false || b === false) return false;
   if (a === 'unknown' || b === 'unknown') return 'unknown';

@@ -1,3 +1,5 @@
+import { errorText } from './errors.ts';
+
 /**
  * Process-wide cleanup (STYLE.md #11, "cleanup always"). Whatever must be undone when the
  * controller stops early — tear down a cluster, heal faults, flush the history — registers a
@@ -66,7 +68,7 @@ export function runShutdownHooks(log: (line: string) => void = stderr, timeoutMs
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${left} ms`)), left))),
         ]);
       } catch (err) {
-        log(`cleanup: ${entry.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        log(`cleanup: ${entry.name} failed: ${errorText(err, { name: false })}`);
       } finally {
         clearTimeout(timer);
       }

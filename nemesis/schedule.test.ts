@@ -8,7 +8,7 @@ import { Random } from '../harness/random.ts';
 import { runGenerator } from '../cli/run/run-test.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import { FINAL_READ } from '../checkers/conventions.ts';
-import { faultWindows } from '../reports/fault-windows.ts';
+import { faultWindows } from '../harness/faults/windows.ts';
 import { casRegister } from '../workloads/register/register.ts';
 import { composeNemeses } from './compose.ts';
 import { getNemesis } from './registry.ts';

@@ -1,7 +1,7 @@
 import type { ComposedResult } from '../harness/result.ts';
 import type { History } from '../harness/history/op.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import type { FaultAvailability } from './availability.ts';
+import type { FaultAvailability } from '../harness/faults/availability.ts';
 
 /**
  * What the report reads from `results.json`: the composed verdict plus the runner's extras (others are ignored).

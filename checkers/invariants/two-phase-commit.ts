@@ -2,7 +2,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { HeldSummary, Resolution, TwoPhaseCommitDetails } from '../explanations.ts';
-import type { CheckResult } from '../../harness/result.ts';
+import { unknown, type CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit } from '../jepsen/ops.ts';
 
 interface TransferValue {
@@ -66,7 +66,7 @@ export const twoPhaseCommitChecker: Checker = {
       longestInDoubt: [...resolutions].sort((a, b) => b.heldMs - a.heldMs).slice(0, 5),
     };
     if (!last) {
-      return { checker: '2pc', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'no final ledger read succeeded, so atomicity could not be checked', details };
+      return unknown('2pc', 'no final ledger read succeeded, so atomicity could not be checked', { details });
     }
     const ledger = last.value as Ledger;
     if (typeof ledger?.applied !== 'object' || typeof ledger.inDoubt !== 'object') throw misfit('2pc', last, 'a ledger value must be {applied, inDoubt}');

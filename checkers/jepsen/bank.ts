@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult } from '../../harness/result.ts';
+import { unknown, type Anomaly, type CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit, show } from './ops.ts';
 import { InputError } from '../../harness/errors.ts';
 
@@ -23,7 +23,7 @@ export const bankChecker: Checker = {
       }
     }
     if (reads.length === 0) {
-      return { checker: 'bank', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the history has no successful reads, so nothing could be checked' };
+      return unknown('bank', 'the history has no successful reads, so nothing could be checked');
     }
     const first = reads[0]!.value as Record<string, unknown>;
     const accounts = new Set(parseAccounts(options.accounts) ?? Object.keys(first));

@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../../harness/result.ts';
+import { unknown, type CheckResult } from '../../harness/result.ts';
 import { Multiset, clientPairs, misfit, show, sortValues } from './ops.ts';
 
 /**
@@ -28,7 +28,7 @@ export const setChecker: Checker = {
       }
     }
     if (!finalRead) {
-      return { checker: 'set', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the set was never read' };
+      return unknown('set', 'the set was never read');
     }
     const read = new Multiset();
     for (const e of finalRead.value) read.add(e);

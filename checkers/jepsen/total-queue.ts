@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../../harness/result.ts';
+import { unknown, type CheckResult } from '../../harness/result.ts';
 import { Multiset, clientPairs, misfit, show } from './ops.ts';
 
 /**
@@ -45,7 +45,7 @@ export const totalQueueChecker: Checker = {
         undecidable ??= `drain op ${p.invoke.index} never completed, so what it removed from the queue is unknown`;
       }
     }
-    if (undecidable) return { checker: 'total-queue', valid: 'unknown', anomalyTypes: [], anomalies: [], error: undecidable };
+    if (undecidable) return unknown('total-queue', undecidable);
     const anomalies = new AnomalyList();
     let ok = 0;
     let unexpected = 0;

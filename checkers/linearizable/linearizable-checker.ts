@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
+import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
 import { explainFailure, renderFailure } from './explain.ts';
 import { keyedModel, type KeyedState } from './keyed-model.ts';
 import { completeModel, type CompleteModel, type Model } from './model.ts';
@@ -56,15 +56,15 @@ export function checkLinearizable(history: History, options: LinearizableOptions
   const start = performance.now();
   const modelOption = options.model ?? 'cas-register';
   const found = typeof modelOption === 'string' ? getModel(modelOption) : (modelOption as Model<unknown>);
-  if (!found) return unknown(`unknown model ${JSON.stringify(modelOption)}; expected one of ${modelNames().join(', ')}`);
+  if (!found) return unknown('linearizable', `unknown model ${JSON.stringify(modelOption)}; expected one of ${modelNames().join(', ')}`);
   const model = completeModel(found);
   const perKey = options.perKey ?? true;
   const split = splitHistory(history, model, perKey);
   if (split.unknownOp) {
     const { index, f } = split.unknownOp;
-    return unknown(`op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')}`);
+    return unknown('linearizable', `op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')}`);
   }
-  if (split.opCount === 0) return unknown('the history has no client operations');
+  if (split.opCount === 0) return unknown('linearizable', 'the history has no client operations');
 
   const deadline = start + (options.timeLimitMs ?? Infinity);
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
@@ -182,8 +182,4 @@ function memoryGuard(maxBytes: number): () => boolean {
 
 function keysOf(part: Partition): (string | number | undefined)[] {
   return [...new Set(part.ops.map((o) => o.op.key))];
-}
-
-function unknown(error: string): CheckResult {
-  return { checker: 'linearizable', valid: 'unknown', anomalyTypes: [], anomalies: [], error };
 }

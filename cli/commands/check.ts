@@ -5,14 +5,14 @@ import { checkSafe } from '../../checkers/check-safe.ts';
 import { modelNames } from '../../checkers/linearizable/models/index.ts';
 import { checkerNames, getChecker } from '../../checkers/registry.ts';
 import { compose, mergeValidity, type CheckResult, type Validity } from '../../harness/result.ts';
-import { checkReplayCommand } from '../../reports/replay-command.ts';
+import { checkReplayCommand } from '../../harness/replay.ts';
 import { writeReport } from '../../reports/write-report.ts';
 import { InputError } from '../../harness/errors.ts';
 import { formatNames, readHistoryFile } from '../../harness/importers/read-history.ts';
 import type { Op } from '../../harness/history/op.ts';
 import { checkWritable, writeJUnit, type JUnitSuite } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
-import { exitCodeFor, makePrinter, printAnomalies, verdictWord } from '../output.ts';
+import { exitCodeFor, makePrinter, printAnomalies, verdictText } from '../output.ts';
 import { loadStoredRun, recheckRun, type RecheckedResult, type StoredRun } from '../run/recheck.ts';
 import { numberFlag } from '../number-flag.ts';
 
@@ -93,7 +93,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         suites.push(junitSuite({ name: file, checkers: { [checker.name]: r }, replay: checkReplayCommand(file, checker.name) }));
         worst = mergeValidity(worst, r.valid);
         const against = 'model' in model ? ` against ${model.model}` : '';
-        print(`${file}: ${verdictWord(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
+        print(`${file}: ${verdictText(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
         if (r.error) print(`  ${r.error}`);
         printAnomalies(r.anomalies, print, 10);
       }
@@ -119,11 +119,11 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 function printRecheck(dir: string, r: RecheckedResult, print: (line?: string) => void): void {
-  const was = r.previous === undefined ? 'never checked' : `was ${verdictWord(r.previous.valid)}`;
-  print(`${dir}: ${verdictWord(r.valid)} (re-checked ${r.test}: ${Object.keys(r.checkers).join(', ') || 'no checkers'}; ${was})`);
+  const was = r.previous === undefined ? 'never checked' : `was ${verdictText(r.previous.valid)}`;
+  print(`${dir}: ${verdictText(r.valid)} (re-checked ${r.test}: ${Object.keys(r.checkers).join(', ') || 'no checkers'}; ${was})`);
   for (const [name, c] of Object.entries(r.checkers)) {
     if (c.valid === true) continue;
-    print(`  ${name}: ${verdictWord(c.valid)}${c.error ? ` (${c.error})` : ''}`);
+    print(`  ${name}: ${verdictText(c.valid)}${c.error ? ` (${c.error})` : ''}`);
     printAnomalies(c.anomalies, print, 5);
   }
   for (const reason of r.incomplete) print(`  not a pass: ${reason}`);

@@ -11,7 +11,7 @@ import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/m
 import { EXIT, InputError } from '../../harness/errors.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
-import { exitCodeFor, printAnomalies, verdictWord } from '../output.ts';
+import { exitCodeFor, printAnomalies, verdictText } from '../output.ts';
 import { checkSeed, randomSeed } from '../../harness/random.ts';
 import { defaultEnvironment, type RunEnvironment } from '../run/environment.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
@@ -19,7 +19,7 @@ import { RunProgress } from '../run/progress.ts';
 import { statusOutput } from '../run/status-line.ts';
 import { defaultTestName } from '../../harness/replay.ts';
 import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
-import type { FaultAvailability } from '../../reports/availability.ts';
+import type { FaultAvailability } from '../../harness/faults/availability.ts';
 import { checkTestName } from '../../harness/store/store.ts';
 import { TEST_DEFAULTS, type TestSpec } from '../../harness/test-spec.ts';
 import { numberFlag } from '../number-flag.ts';
@@ -238,9 +238,9 @@ export function parseOptions(pairs: readonly string[]): Record<string, unknown> 
 
 function printSummary(r: RunResult, print: (line?: string) => void): void {
   print();
-  print(`${verdictWord(r.valid)}  ${r.test}: ${r.ops.ok} ok, ${r.ops.fail} fail, ${r.ops.info} info in ${(r.durationMs / 1000).toFixed(1)} s${r.interrupted ? ' (interrupted)' : ''}`);
+  print(`${verdictText(r.valid)}  ${r.test}: ${r.ops.ok} ok, ${r.ops.fail} fail, ${r.ops.info} info in ${(r.durationMs / 1000).toFixed(1)} s${r.interrupted ? ' (interrupted)' : ''}`);
   for (const [name, c] of Object.entries(r.checkers)) {
-    print(`  ${name}: ${verdictWord(c.valid)}${c.error ? ` (${c.error})` : ''}`);
+    print(`  ${name}: ${verdictText(c.valid)}${c.error ? ` (${c.error})` : ''}`);
     printAnomalies(c.anomalies, print, 5, '    ');
   }
   for (const s of r.skipped) print(`  ${s.checker}: skipped (${s.reason})`);

@@ -1,6 +1,6 @@
 import { checkSafe } from '../../checkers/check-safe.ts';
 import { getChecker } from '../../checkers/registry.ts';
-import { compose, type CheckResult, type ComposedResult } from '../../harness/result.ts';
+import { unknown, compose, type CheckResult, type ComposedResult } from '../../harness/result.ts';
 import type { CheckerUse } from '../../workloads/workload.ts';
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
@@ -30,7 +30,7 @@ export async function runCheckers(history: History, uses: readonly CheckerUse[],
     if (!checker) {
       const reason = `the ${use.name} checker is not available in this build`;
       if (use.optional) skipped.push({ checker: use.name, reason });
-      else results.push({ checker: use.name, valid: 'unknown', anomalyTypes: [], anomalies: [], error: reason });
+      else results.push(unknown(use.name, reason));
       continue;
     }
     const options = { ...use.options, ...(timeLimitMs === undefined ? {} : { timeLimitMs }) };
@@ -40,7 +40,7 @@ export async function runCheckers(history: History, uses: readonly CheckerUse[],
       // A run's own history rejected by its own workload's checker is not the user's input error:
       // the verdict is unknown (fail closed) and the other checkers still run.
       if (!(err instanceof InputError)) throw err;
-      results.push({ checker: use.name, valid: 'unknown', anomalyTypes: [], anomalies: [], error: `the ${use.name} checker rejected the history: ${err.message}` });
+      results.push(unknown(use.name, `the ${use.name} checker rejected the history: ${err.message}`));
     }
   }
   return { composed: compose(results), skipped };

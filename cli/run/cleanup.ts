@@ -1,5 +1,5 @@
-import { errorText } from '../../harness/scheduler/workers.ts';
 import type { Logger } from '../../harness/logger.ts';
+import { errorText } from '../../harness/errors.ts';
 
 /**
  * Undo steps, run last-added first. Every step runs even when an earlier one fails or hangs (each

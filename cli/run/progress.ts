@@ -1,5 +1,5 @@
 import type { Op } from '../../harness/history/op.ts';
-import { FaultTracker } from './fault-tracker.ts';
+import { FaultTracker } from '../../harness/faults/tracker.ts';
 import type { RunObserver, RunPhase } from './run-test.ts';
 
 const PHASE_TEXT: Record<RunPhase, string> = {

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyNodeLogs } from '../../harness/store/node-logs.ts';
 import type { Cluster } from '../../harness/cluster.ts';
 import { composeNemeses } from '../../nemesis/compose.ts';
 import type { NemesisContext, NemesisFactory, NemesisPackage } from '../../harness/nemesis.ts';
@@ -13,7 +15,7 @@ import type { Op } from '../../harness/history/op.ts';
 import { HistoryWriter } from '../../harness/history/writer.ts';
 import { Random } from '../../harness/random.ts';
 import { interpret } from '../../harness/scheduler/interpreter.ts';
-import { ClientWorker, NemesisWorker, errorText } from '../../harness/scheduler/workers.ts';
+import { ClientWorker, NemesisWorker } from '../../harness/scheduler/workers.ts';
 import { onShutdown } from '../../harness/shutdown.ts';
 import { createRunDir, type RunDir } from '../../harness/store/store.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
@@ -25,8 +27,9 @@ import { FileLogger, type Logger } from '../../harness/logger.ts';
 import { replayCommand } from '../../harness/replay.ts';
 import type { ComposedResult } from '../../harness/result.ts';
 import { writeReport } from '../../reports/write-report.ts';
-import { availabilityPerFault, type FaultAvailability } from '../../reports/availability.ts';
-import { faultWindows } from '../../reports/fault-windows.ts';
+import { availabilityPerFault, type FaultAvailability } from '../../harness/faults/availability.ts';
+import { faultWindows } from '../../harness/faults/windows.ts';
+import { errorText } from '../../harness/errors.ts';
 
 export type RunPhase = 'prepare' | 'cluster' | 'db-setup' | 'workload' | 'teardown' | 'check' | 'report';
 
@@ -144,7 +147,9 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     cleanup.add(`tear down ${deps.db.name}`, async () => {
       if (!signal.aborted) await deps.db.teardown(cluster, spec);
     });
-    cleanup.add('copy node logs', () => copyNodeLogs(cluster, deps.db, dir, log));
+    cleanup.add('copy node logs', async () => {
+      for (const problem of await copyNodeLogs(cluster, deps.db, join(dir.path, 'nodes'))) log.warn(`could not copy a node log: ${problem}`);
+    });
     observer.onPhase?.('db-setup');
     log.info(`setting up ${deps.db.name} on ${cluster.nodes.map((n) => n.name).join(', ')}`);
     await abortable(deps.db.setup(cluster, spec), signal);
@@ -262,18 +267,6 @@ async function setupClients(
   }
   const failures = await Promise.all(workers.map((w, t) => w.warm(t)));
   failures.forEach((f, t) => f && log.warn(`client ${t} could not open on ${workers[t]!.node} (its first op will retry): ${f}`));
-}
-
-async function copyNodeLogs(cluster: Cluster, db: FullDatabase, dir: RunDir, log: Logger): Promise<void> {
-  if (!db.logFiles) return;
-  await Promise.all(
-    cluster.nodes.map(async (n) => {
-      const dest = await dir.nodeDir(n.name);
-      for (const path of db.logFiles!(n.name)) {
-        await cluster.copyOut(n.name, path, dest).catch((err) => log.warn(`could not copy ${path} from ${n.name}: ${errorText(err)}`));
-      }
-    }),
-  );
 }
 
 /**

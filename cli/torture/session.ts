@@ -5,8 +5,8 @@ import { runTest } from '../run/run-test.ts';
 import type { StatusOutput } from '../run/status-line.ts';
 import type { PlannedRun } from './plan.ts';
 import { countsLine, crashedRun, displayPath, notRun, summarizeRun, verdictLabel, type TortureRun } from './summary.ts';
-import { errorText } from '../../harness/scheduler/workers.ts';
 import { replayCommand } from '../../harness/replay.ts';
+import { errorText } from '../../harness/errors.ts';
 
 /** A planned run with its test and parts resolved (validated before the session starts). */
 export interface SessionRun extends ResolvedRun {

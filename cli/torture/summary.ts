@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
-import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { Validity } from '../../harness/result.ts';
 import { EXIT, InputError } from '../../harness/errors.ts';
+import { styleVerdict } from '../output.ts';
 import type { CheckedSubject, CheckerOutcome } from '../gate/junit-cases.ts';
 import type { RunResult } from '../run/run-test.ts';
 import { replayCommand } from '../../harness/replay.ts';
@@ -145,18 +145,9 @@ export function runSubjectOf(r: TortureRun): CheckedSubject {
   };
 }
 
-const COLOUR: Record<TortureVerdict, (s: string) => string> = {
-  valid: chalk.green,
-  invalid: chalk.red,
-  unknown: chalk.yellow,
-  crashed: chalk.red,
-  'bad-input': chalk.red,
-  'not-run': chalk.dim,
-};
-
 /** The verdict as shown: coloured on a terminal, INVALID in capitals as `faultline run` prints it. */
 export function verdictLabel(v: TortureVerdict): string {
-  return COLOUR[v](v === 'invalid' ? 'INVALID' : v);
+  return styleVerdict(v);
 }
 
 const BORDERLESS = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ' };
@@ -192,7 +183,7 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 export function countsLine(runs: readonly TortureRun[]): string {
   const order: TortureVerdict[] = ['valid', 'invalid', 'unknown', 'crashed', 'bad-input', 'not-run'];
   const parts = order.map((v) => [v, runs.filter((r) => r.verdict === v).length] as const).filter(([, n]) => n > 0);
-  return `${runs.length} run${runs.length === 1 ? '' : 's'}: ${parts.map(([v, n]) => COLOUR[v](`${n} ${v === 'invalid' ? 'INVALID' : v}`)).join(', ') || 'none'}`;
+  return `${runs.length} run${runs.length === 1 ? '' : 's'}: ${parts.map(([v, n]) => styleVerdict(v, `${n} `)).join(', ') || 'none'}`;
 }
 
 /** Every run that did not pass, with its replay command. */

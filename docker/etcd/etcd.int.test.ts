@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTest } from '../../harness/test-spec.ts';
 import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../docker-cluster.ts';
-import { collectNodeLogs } from '../node-logs.ts';
+import { copyNodeLogs } from '../../harness/store/node-logs.ts';
 import { EtcdDatabase } from './etcd-database.ts';
 
 const test = defineTest({
@@ -87,12 +87,12 @@ describe('etcd on a 5-node DockerCluster', () => {
 
   it('copies every node’s log out through LogFiles', async () => {
     const dest = mkdtempSync(join(tmpdir(), 'etcd-logs-'));
-    expect(await collectNodeLogs(cluster, db, dest)).toEqual([]);
+    expect(await copyNodeLogs(cluster, db, dest)).toEqual([]);
     for (const node of cluster.nodes) {
       expect(readFileSync(join(dest, node.name, 'etcd.log'), 'utf8')).toMatch(/"msg":"published local member to cluster through raft"/);
     }
     const missing = { ...db, logFiles: () => ['/var/log/none.log'] } as unknown as EtcdDatabase;
-    expect((await collectNodeLogs(cluster, missing, dest))[0]).toBe('n1: no /var/log/none.log on n1');
+    expect((await copyNodeLogs(cluster, missing, dest))[0]).toBe('n1: no /var/log/none.log on n1');
   });
 
   it('names the member and its last log line when the cluster cannot become healthy', async () => {

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
 import { OP_TYPES, type Op, type OpType } from './op.ts';
+import { preview } from '../abbreviate.ts';
 
 /**
  * Parses faultline's `history.jsonl`. Every line must be one JSON op (DESIGN.md §2); blank lines
@@ -32,10 +33,6 @@ export function parseJsonlHistory(
 function findLastNonEmpty(lines: string[]): number {
   for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim() !== '') return i;
   return -1;
-}
-
-function preview(s: string): string {
-  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
 }
 
 /** Checks one decoded object against the Op shape; errors name the field and the line. */

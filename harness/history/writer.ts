@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { ContractError } from '../scheduler/contract.ts';
 import { opToJsonLine } from './jsonl.ts';
 import type { Op } from './op.ts';
+import { errorText } from '../errors.ts';
 
 export interface HistoryWriterOptions {
   /** Buffered lines reach the file at least this often. */
@@ -41,7 +42,7 @@ export class HistoryWriter {
     try {
       line = `${opToJsonLine(op)}\n`;
     } catch (err) {
-      throw new ContractError(`op ${op.index} (${op.f}) cannot be written as JSON: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ContractError(`op ${op.index} (${op.f}) cannot be written as JSON: ${errorText(err, { name: false })}`);
     }
     this.buffer.push(line);
     this.bytes += line.length;

@@ -1,7 +1,8 @@
-import { InputError } from '../errors.ts';
+import { InputError, errorText } from '../errors.ts';
 import type { Op } from '../history/op.ts';
 import { lineAt } from './edn.ts';
-import { jepsenOps, preview, type JepsenRecord } from './jepsen-ops.ts';
+import { preview } from '../abbreviate.ts';
+import { jepsenOps, type JepsenRecord } from './jepsen-ops.ts';
 import type { HistoryFormat } from './read-history.ts';
 
 /**
@@ -71,7 +72,7 @@ function skipObject(text: string, at: number): number {
 }
 
 function jsonError(err: unknown, _text: string): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err, { name: false });
 }
 
 function errorLine(err: unknown, text: string): number | undefined {

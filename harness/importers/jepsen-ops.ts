@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
 import { OP_TYPES, type Op, type OpType } from '../history/op.ts';
+import { preview } from '../abbreviate.ts';
 
 /** One decoded op map and the line it started on (for errors). */
 export interface JepsenRecord {
@@ -71,9 +72,4 @@ function splitTuples(ops: Op[]): void {
 
 function stripColon(v: unknown): unknown {
   return typeof v === 'string' && v.startsWith(':') ? v.slice(1) : v;
-}
-
-export function preview(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -1,12 +1,8 @@
-import type { CheckResult, Validity } from '../../harness/result.ts';
+import { verdictWord, type CheckResult } from '../../harness/result.ts';
 import { allCards, cardsOf, countByType, foundTypeLabels, typeLabel } from '../anomaly-cards.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatMs, plural } from '../format.ts';
 import type { RunResults } from '../report-input.ts';
-
-export function verdictWord(valid: Validity | undefined): string {
-  return valid === true ? 'valid' : valid === false ? 'invalid' : valid === 'unknown' ? 'unknown' : 'not checked';
-}
 
 function list(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');

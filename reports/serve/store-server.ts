@@ -3,7 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
-import { EnvironmentError, InputError } from '../../harness/errors.ts';
+import { EnvironmentError, InputError, errorText } from '../../harness/errors.ts';
 import { loadRun } from '../load-run.ts';
 import { renderReport } from '../render-report.ts';
 import { listRunFiles } from '../run-files.ts';
@@ -68,7 +68,7 @@ async function sendReport(res: ServerResponse, runDir: string): Promise<void> {
     const run = await loadRun(runDir);
     send(res, 200, await renderReport(run, await listRunFiles(runDir)), TYPES['.html'], "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
   } catch (err) {
-    send(res, err instanceof InputError ? 422 : 500, `cannot draw this run's report: ${err instanceof Error ? err.message : String(err)}\n`);
+    send(res, err instanceof InputError ? 422 : 500, `cannot draw this run's report: ${errorText(err, { name: false })}\n`);
   }
 }
 
@@ -93,7 +93,7 @@ export async function startStoreServer(opts: { store: string; host?: string; por
   if (!(await stat(storeReal)).isDirectory()) throw new InputError(`${opts.store} is not a folder`);
   const server = createServer((req, res) => {
     handle(storeReal, opts.store, req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, `faultline serve: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (!res.headersSent) send(res, 500, `faultline serve: ${errorText(err, { name: false })}\n`);
       else res.destroy();
     });
   });

@@ -1,5 +1,5 @@
 import type { History } from '../../harness/history/op.ts';
-import { faultClass } from '../../cli/run/fault-tracker.ts';
+import { faultClass } from '../../harness/faults/vocabulary.ts';
 import { FINAL_READ } from '../../checkers/conventions.ts';
 
 /**

@@ -15,6 +15,7 @@ import type { Cluster } from '../../harness/cluster.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { registerOptions } from './options.ts';
+import { errorText } from '../../harness/errors.ts';
 
 /** etcd's client port inside every node. */
 export const ETCD_CLIENT_PORT = 2379;
@@ -37,8 +38,8 @@ export interface ErrorOutcome {
  *   mid-request, "leader changed", "request timed out", anything unrecognised → `info`.
  */
 export function classifyEtcdError(err: unknown, f: string): ErrorOutcome {
-  const message = err instanceof Error ? err.message : String(err);
-  const text = (label: string) => `${label}: ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`;
+  const message = errorText(err, { name: false });
+  const text = (label: string) => `${label}: ${errorText(err, { name: false, max: 300 })}`;
   if (err instanceof ClientClosedError) return { type: 'fail', error: text('client-closed') };
   if (err instanceof GRPCUnavailableError && /No connection established|connect ECONNREFUSED|Name resolution failed/.test(message)) {
     return { type: 'fail', error: text('not-sent') };

@@ -1,5 +1,6 @@
 import type { NodeInfo } from '../../harness/cluster.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
+import { errorText } from '../../harness/errors.ts';
 
 export type Isolation = NonNullable<TestSpec['isolation']>;
 export const ISOLATIONS: readonly Isolation[] = ['read-committed', 'repeatable-read', 'serializable'];
@@ -103,6 +104,5 @@ export function isConnectionError(err: unknown): boolean {
 }
 
 export function errorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
+  return errorText(err, { name: false, max: 300 });
 }

@@ -1,5 +1,5 @@
-import type { History } from '../harness/history/op.ts';
-import type { FaultWindow } from './fault-windows.ts';
+import type { History } from '../history/op.ts';
+import type { FaultWindow } from './windows.ts';
 
 /**
  * How clients fared during one fault window (results.json `availability[]`). `start`/`end` are

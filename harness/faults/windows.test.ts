@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../test/support/history-builder.ts';
+import { HistoryBuilder } from '../../test/support/history-builder.ts';
 import { availabilityPerFault, clientCompletions, outsideFaults } from './availability.ts';
-import { faultWindows, nemesisTransition } from './fault-windows.ts';
-
-describe('nemesisTransition', () => {
-  it("understands faultline's start-/stop- names and Jepsen's", () => {
-    expect(nemesisTransition('start-partition')).toEqual({ opens: 'partition' });
-    expect(nemesisTransition('stop-partition')).toEqual({ closes: 'partition' });
-    expect(nemesisTransition('heal-packet')).toEqual({ closes: 'packet' });
-    expect(nemesisTransition('kill')).toEqual({ opens: 'kill' });
-    expect(nemesisTransition('start')).toEqual({ closes: 'kill' });
-    expect(nemesisTransition('resume')).toEqual({ closes: 'pause' });
-    expect(nemesisTransition('stop-all')).toEqual({ closesAll: true });
-    expect(nemesisTransition('read')).toBeUndefined();
-  });
-});
+import { faultWindows } from './windows.ts';
 
 describe('faultWindows', () => {
   it('spans from the start invocation to the heal completion; a failed start opens nothing', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validRun } from '../test/support/report-runs.ts';
-import { checkReplayCommand, replayCommand, shellWord } from './replay-command.ts';
+import { checkReplayCommand, replayCommand, shellWord } from './replay.ts';
 
 describe('replay commands', () => {
   it('rebuild the run line from test.json, seed last', () => {

@@ -1,4 +1,5 @@
-import type { History, Op } from '../harness/history/op.ts';
+import type { History, Op } from '../history/op.ts';
+import { faultTransition } from './vocabulary.ts';
 
 /** A stretch of the test during which one kind of fault was in force. Times are history ns. */
 export interface FaultWindow {
@@ -14,44 +15,6 @@ export interface FaultWindow {
   value: unknown;
 }
 
-type Transition = { opens: string } | { closes: string } | { closesAll: true };
-
-/**
- * How a nemesis `f` changes the faults in force. faultline's nemeses write `start-X` / `stop-X`;
- * Jepsen's names (`kill`/`start`, `pause`/`resume`, `bump-clock`/`reset-clock`) are understood
- * too, so imported histories shade correctly.
- */
-export function nemesisTransition(f: string): Transition | undefined {
-  const m = /^(start|stop|heal)-(.+)$/.exec(f);
-  if (m) {
-    if (m[2] === 'all') return m[1] === 'start' ? undefined : { closesAll: true };
-    return m[1] === 'start' ? { opens: m[2]! } : { closes: m[2]! };
-  }
-  switch (f) {
-    case 'partition':
-      return { opens: 'partition' };
-    case 'heal':
-      return { closes: 'partition' };
-    case 'kill':
-      return { opens: 'kill' };
-    case 'start':
-    case 'restart':
-      return { closes: 'kill' };
-    case 'pause':
-      return { opens: 'pause' };
-    case 'resume':
-      return { closes: 'pause' };
-    case 'bump-clock':
-    case 'skew-clock':
-    case 'strobe-clock':
-      return { opens: 'clock' };
-    case 'reset-clock':
-      return { closes: 'clock' };
-    default:
-      return undefined;
-  }
-}
-
 /**
  * The fault windows of a history, from its nemesis ops, in start order. A window opens when the
  * nemesis is asked to start a fault (the invocation: the fault may act from then on) and closes
@@ -64,19 +27,19 @@ export function faultWindows(history: History): FaultWindow[] {
   const end = history.length === 0 ? 0 : history[history.length - 1]!.time;
   const apply = (invoke: Op, completion: Op | undefined) => {
     if (completion?.type === 'fail') return;
-    const t = nemesisTransition(invoke.f);
+    const t = faultTransition(invoke.f);
     if (!t) return;
-    if ('opens' in t) {
-      if (open.has(t.opens)) return;
+    if (t.kind === 'start') {
+      if (open.has(t.fault)) return;
       const value = completion?.value ?? invoke.value;
-      const w: FaultWindow = { fault: t.opens, start: invoke.time, end, unhealed: true, startOp: invoke.index, value };
-      open.set(t.opens, w);
+      const w: FaultWindow = { fault: t.fault, start: invoke.time, end, unhealed: true, startOp: invoke.index, value };
+      open.set(t.fault, w);
       windows.push(w);
       return;
     }
     // A heal that never completed may not have happened: the fault stays in force.
     if (!completion) return;
-    for (const w of 'closes' in t ? [open.get(t.closes)] : [...open.values()]) {
+    for (const w of t.kind === 'stop' ? [open.get(t.fault)] : [...open.values()]) {
       if (!w) continue;
       w.end = Math.max(w.start, completion.time);
       w.unhealed = false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../../harness/history/op.ts';
-import { FaultTracker, faultsStarted } from './fault-tracker.ts';
+import type { Op } from '../history/op.ts';
+import { FaultTracker, faultsStarted } from './tracker.ts';
 
 let index = 0;
 /** A nemesis op as recorded: an info invoke and its info completion. */
