@@ -21,10 +21,11 @@ import { interpret } from '../harness/scheduler/interpreter.ts';
 import { ClientWorker } from '../harness/scheduler/workers.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import { parseOptions } from '../cli/commands/run.ts';
-import { ETCD_CLIENT_PORT, registerKey } from '../workloads/register/etcd-client.ts';
+import { clientUrl } from '../docker/etcd/etcd-node.ts';
+import { registerKey } from '../docker/etcd/etcd-register-client.ts';
 import { registerOptions } from '../workloads/register/options.ts';
 import { casRegister, registerOp } from '../workloads/register/register.ts';
-import { EtcdRegisterClient } from '../workloads/register/etcd-client.ts';
+import { EtcdRegisterClient } from '../docker/etcd/etcd-register-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +62,7 @@ function existingCluster(ips: string[]): Cluster {
 async function bareLoop(cluster: Cluster): Promise<number> {
   const o = registerOptions(spec);
   const clients = Array.from({ length: concurrency }, (_, t) => new Etcd3({
-    hosts: [`http://${cluster.nodes[t % cluster.nodes.length]!.ip}:${ETCD_CLIENT_PORT}`],
+    hosts: [clientUrl(cluster.nodes[t % cluster.nodes.length]!)],
     faultHandling: { host: () => noop, global: noop },
     defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + o.timeoutMs }),
   }));

@@ -1,4 +1,4 @@
-import type { Cluster, NodeInfo } from '../harness/cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
 import { EnvironmentError } from '../harness/errors.ts';
 
 /** How to recognise and run one database server inside a node. */

@@ -1,3 +1,4 @@
+import type { Client } from './client.ts';
 import type { Cluster } from './cluster.ts';
 import type { TestSpec } from './test-spec.ts';
 
@@ -15,6 +16,12 @@ export interface Database {
   teardown(cluster: Cluster, test: TestSpec): Promise<void>;
   /** Versions to record in test.json, e.g. `{ etcd: '3.4.23' }`. */
   versions?(cluster: Cluster): Promise<Record<string, string>>;
+  /**
+   * The clients this database brings, by workload name (`{ register: () => new EtcdRegisterClient() }`):
+   * a database says which workloads it speaks. A workload may also bring a generic client for a
+   * capability the database offers (every SQL workload, for a database with `sql`).
+   */
+  readonly clients?: Readonly<Record<string, () => Client>>;
 }
 
 export interface Killable {

@@ -40,7 +40,8 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const clientPairs = pairs.filter((p) => p.invoke.process !== 'nemesis');
   const byInvoke = new Map<number, OpPair>(pairs.map((p) => [p.invoke.index, p]));
   const endNs = history.length === 0 ? 0 : history[history.length - 1]!.time;
-  const windows = faultWindows(history);
+  // The run stored the windows it computed; a history checked on its own gets them from its nemesis ops.
+  const windows = results?.faultWindows ?? faultWindows(history);
   const completions = clientCompletions(history);
   const availability = results?.availability ?? availabilityPerFault(history, windows, completions);
   const ops = chartOps(clientPairs, endNs);

@@ -6,7 +6,7 @@ import type { CheckResult } from '../harness/result.ts';
 import { dockerClient } from '../docker/engine.ts';
 import { pairOps } from '../harness/history/op.ts';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
-import type { RunResult } from '../cli/run/run-test.ts';
+import type { RunResult } from '../harness/store/run-result.ts';
 import { runObjects } from '../test/support/run-objects.ts';
 import { faultline } from '../test/support/faultline-process.ts';
 import { laned, ORACLE_LINES, oracleRunArgs } from '../test/support/sql-oracle-lines.ts';

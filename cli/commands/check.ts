@@ -13,7 +13,9 @@ import type { Op } from '../../harness/history/op.ts';
 import { checkWritable, writeJUnit, type JUnitSuite } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
 import { exitCodeFor, makePrinter, printAnomalies, verdictText } from '../output.ts';
-import { loadStoredRun, recheckRun, type RecheckedResult, type StoredRun } from '../run/recheck.ts';
+import type { StoredRun } from '../../harness/store/run-folder.ts';
+import type { RunResult } from '../../harness/store/run-result.ts';
+import { loadStoredRun, recheckRun } from '../run/recheck.ts';
 import { numberFlag } from '../number-flag.ts';
 
 interface CheckArgs {
@@ -71,7 +73,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         throw new InputError(`--report draws one history file (a run folder's report.html is rewritten in place); got ${args.files.length} ${args.files.length === 1 ? 'run folder' : 'arguments'}`);
       }
       const options = checkerOptions(args);
-      const results: (FileCheckResult | RecheckedResult)[] = [];
+      const results: (FileCheckResult | RunResult)[] = [];
       const suites: JUnitSuite[] = [];
       let worst: Validity = true;
       for (const input of inputs) {
@@ -118,7 +120,7 @@ async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() === true;
 }
 
-function printRecheck(dir: string, r: RecheckedResult, print: (line?: string) => void): void {
+function printRecheck(dir: string, r: RunResult, print: (line?: string) => void): void {
   const was = r.previous === undefined ? 'never checked' : `was ${verdictText(r.previous.valid)}`;
   print(`${dir}: ${verdictText(r.valid)} (re-checked ${r.test}: ${Object.keys(r.checkers).join(', ') || 'no checkers'}; ${was})`);
   for (const [name, c] of Object.entries(r.checkers)) {

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { loadRun } from '../../reports/load-run.ts';
+import { readRun } from '../../harness/store/run-folder.ts';
+import { runReportInput } from '../../reports/report-input.ts';
 import { formatBytes } from '../../reports/run-files.ts';
 import { writeReport } from '../../reports/write-report.ts';
 
@@ -18,8 +19,8 @@ export function reportCommand(): CommandModule<object, ReportArgs> {
         .positional('run-dir', { type: 'string', demandOption: true, describe: 'the run folder' })
         .option('out', { type: 'string', describe: 'write the report here instead of RUN_DIR/report.html' }) as unknown as Argv<ReportArgs>,
     handler: async (args) => {
-      const run = await loadRun(args['run-dir']);
-      const { file, bytes } = await writeReport({ ...run, ...(args.out ? { out: args.out } : {}) });
+      const run = await readRun(args['run-dir']);
+      const { file, bytes } = await writeReport({ ...runReportInput(run), ...(args.out ? { out: args.out } : {}) });
       process.stdout.write(`wrote ${file} (${formatBytes(bytes)})\n`);
     },
   };

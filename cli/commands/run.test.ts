@@ -12,13 +12,14 @@ import { parseOptions } from './run.ts';
 import { runCli } from '../../test/support/cli-in-process.ts';
 
 const store = new MemoryStore();
-registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store) } });
-registerWorkload({ ...casRegister, name: 'mem-single', clients: { memory: () => new MemoryRegisterClient(store) }, nodes: { default: 1, min: 1, max: 1, why: 'one shared store' } });
+registerWorkload({ ...casRegister, name: 'mem-register' });
+registerWorkload({ ...casRegister, name: 'mem-single', nodes: { default: 1, min: 1, max: 1, why: 'one shared store' } });
+const clients = { 'mem-register': () => new MemoryRegisterClient(store), 'mem-single': () => new MemoryRegisterClient(store) };
 
 const environment = async (): Promise<RunEnvironment> => ({
   backend: fakeBackend(),
   // Each run starts from an empty register, as a fresh cluster would.
-  getDatabase: (name) => (name === 'memory' ? fakeDatabase('memory', { onSetup: () => store.values.clear() }) : undefined),
+  getDatabase: (name) => (name === 'memory' ? fakeDatabase('memory', { onSetup: () => store.values.clear(), clients }) : undefined),
   databaseNames: () => ['memory'],
 });
 
@@ -38,8 +39,8 @@ describe('faultline run', () => {
   it.each([
     [['--db', 'postgres'], 'faultline: unknown database "postgres"; expected one of memory\n'],
     [['--workload', 'nope'], `faultline: unknown workload "nope"; expected one of ${workloadNames().join(', ')}\n`],
-    [['--workload', 'bank'], 'faultline: the bank workload has no client for memory; databases it supports: postgres, mariadb\n'],
-    [['--workload', 'register'], 'faultline: the register workload has no client for memory; databases it supports: etcd\n'],
+    [['--workload', 'bank'], 'faultline: the bank workload has no client for memory; databases with one: (none in this build); a database gets one by offering the SQL capability (`sql`, see workloads/sql/sql-dialect.ts)\n'],
+    [['--workload', 'register'], 'faultline: the register workload has no client for memory; databases with one: (none in this build)\n'],
     [['--nodes', 'x'], 'faultline: --nodes must be an integer >= 1 (got not a number)\n'],
     [['--concurrency', '0'], 'faultline: --concurrency must be an integer >= 1 (got 0)\n'],
     [['--time-limit', '-1'], 'faultline: --time-limit must be a number > 0 (got -1)\n'],

@@ -5,7 +5,7 @@ import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../harness/nemesis.ts';
 import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
-import { defaultNodes, nodeCountProblem } from '../../workloads/workload.ts';
+import { clientFactory, defaultNodes, nodeCountProblem } from '../../workloads/workload.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
 import { EXIT, InputError } from '../../harness/errors.ts';
@@ -18,7 +18,8 @@ import { interceptSignals } from '../../harness/shutdown.ts';
 import { RunProgress } from '../run/progress.ts';
 import { statusOutput } from '../run/status-line.ts';
 import { defaultTestName } from '../../harness/replay.ts';
-import { runTest, type RunOutcome, type RunResult } from '../run/run-test.ts';
+import type { RunResult } from '../../harness/store/run-result.ts';
+import { runTest, type RunOutcome } from '../run/run-test.ts';
 import type { FaultAvailability } from '../../harness/faults/availability.ts';
 import { checkTestName } from '../../harness/store/store.ts';
 import { TEST_DEFAULTS, type TestSpec } from '../../harness/test-spec.ts';
@@ -128,38 +129,8 @@ export interface ResolvedRun {
 export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
   // A flag given twice: the last one wins, as in most CLIs (yargs would make it an array).
   const args = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, Array.isArray(v) && k !== 'option' && k !== '_' ? v.at(-1) : v])) as RunArgs;
-  const db = env.getDatabase(args.db);
-  if (!db) throw new InputError(`unknown database ${JSON.stringify(args.db)}; expected one of ${none(env.databaseNames())}`);
   const workload = getWorkload(args.workload);
-  if (!workload) throw new InputError(`unknown workload ${JSON.stringify(args.workload)}; expected one of ${none(workloadNames())}`);
-  if (!workload.clients[db.name]) {
-    throw new InputError(`the ${workload.name} workload has no client for ${db.name}; databases it supports: ${none(Object.keys(workload.clients))}`);
-  }
-  const int = (flag: keyof RunArgs, min: number) => {
-    const v = args[flag] as number;
-    if (!Number.isInteger(v) || v < min) throw new InputError(`--${flag} must be an integer >= ${min} (got ${Number.isNaN(v) ? 'not a number' : v})`);
-    return v;
-  };
-  const num = (flag: keyof RunArgs, min: number, minAllowed: boolean) => {
-    const v = args[flag] as number;
-    if (!Number.isFinite(v) || v < min || (!minAllowed && v === min)) {
-      throw new InputError(`--${flag} must be a number ${minAllowed ? '>=' : '>'} ${min} (got ${Number.isNaN(v) ? 'not a number' : v})`);
-    }
-    return v;
-  };
-  const nodes = args.nodes === undefined ? defaultNodes(workload) : int('nodes', 1);
-  const nodeProblem = nodeCountProblem(workload, nodes);
-  if (nodeProblem) throw new InputError(`--nodes: ${nodeProblem}`);
-  const { names: nemesisList, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
-  const nemeses = nemesisList.map((name) => {
-    const f = getNemesis(name);
-    if (!f) throw new InputError(`unknown nemesis ${JSON.stringify(name)}; expected one of ${none(nemesisNames())}`);
-    const known = Object.keys(f.variants ?? {});
-    for (const v of nemesisVariants[name] ?? []) {
-      if (!known.includes(v)) throw new InputError(`--nemesis ${name}: unknown variant ${JSON.stringify(v)}; ${known.length === 0 ? `${name} has no variants` : `expected one of ${known.join(', ')}`}`);
-    }
-    return f;
-  });
+  const { names: nemesis, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
   const options = parseOptions(args.option);
   if (args['read-consistency'] !== undefined) {
     if (!(READ_CONSISTENCY as readonly string[]).includes(args['read-consistency'])) {
@@ -167,36 +138,80 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
     }
     options.readConsistency = args['read-consistency'];
   }
-  // Options named after the database (`etcdStartTimeoutMs`) are the database's; the rest the workload's.
-  const workloadOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !k.startsWith(db.name)));
-  const problems = workload.checkOptions?.(workloadOptions) ?? [];
-  if (problems.length > 0) throw new InputError(`--option: ${problems.join('; ')}`);
-  const seed = args.seed === undefined ? randomSeed() : parseSeed(args.seed);
-  if (args.isolation !== undefined && !(ISOLATION as readonly string[]).includes(args.isolation)) {
-    throw new InputError(`--isolation must be one of ${ISOLATION.join(', ')} (got ${JSON.stringify(args.isolation)})`);
-  }
-  const consistencyModel = args['consistency-model'] === undefined ? undefined : parseConsistencyModel(args['consistency-model']);
-  const name = args.name ?? defaultTestName({ db: db.name, workload: workload.name });
-  checkTestName(name);
   const spec: TestSpec = {
-    name,
-    db: db.name,
-    workload: workload.name,
-    nodes,
-    concurrency: int('concurrency', 1),
-    rate: num('rate', 0, true),
-    timeLimit: num('time-limit', 0, false),
-    nemesis: nemesisList,
+    name: args.name ?? defaultTestName({ db: args.db, workload: args.workload }),
+    db: args.db,
+    workload: args.workload,
+    nodes: args.nodes ?? (workload ? defaultNodes(workload) : TEST_DEFAULTS.nodes),
+    concurrency: args.concurrency,
+    rate: args.rate,
+    timeLimit: args['time-limit'],
+    nemesis,
     ...(Object.keys(nemesisVariants).length === 0 ? {} : { nemesisVariants }),
-    nemesisInterval: num('nemesis-interval', 0, false),
-    recovery: num('recovery', 0, true),
-    seed,
+    nemesisInterval: args['nemesis-interval'],
+    recovery: args.recovery,
+    seed: args.seed === undefined ? randomSeed() : parseSeed(args.seed),
     ...(args.isolation === undefined ? {} : { isolation: args.isolation as TestSpec['isolation'] }),
-    ...(consistencyModel === undefined ? {} : { consistencyModel }),
+    ...(args['consistency-model'] === undefined ? {} : { consistencyModel: args['consistency-model'] }),
     options,
   };
+  return resolveSpec(spec, env);
+}
+
+/**
+ * Checks a test spec — from flags, a torture matrix or test.json — against this build and
+ * machine, and finds the parts that run it: the database, the workload and its client for that
+ * database, the fault classes. Every problem is an InputError named after the flag that sets it.
+ */
+export function resolveSpec(given: TestSpec, env: RunEnvironment): ResolvedRun {
+  const db = env.getDatabase(given.db);
+  if (!db) throw new InputError(`unknown database ${JSON.stringify(given.db)}; expected one of ${none(env.databaseNames())}`);
+  const workload = getWorkload(given.workload);
+  if (!workload) throw new InputError(`unknown workload ${JSON.stringify(given.workload)}; expected one of ${none(workloadNames())}`);
+  if (!clientFactory(workload, db)) {
+    const supported = env.databaseNames().filter((n) => clientFactory(workload, env.getDatabase(n)!));
+    throw new InputError(`the ${workload.name} workload has no client for ${db.name}; databases with one: ${none(supported)}${workload.needs ? `; a database gets one by offering ${workload.needs}` : ''}`);
+  }
+  const int = (flag: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw new InputError(`--${flag} must be an integer >= ${min} (got ${Number.isNaN(v) ? 'not a number' : v})`);
+  };
+  const num = (flag: string, v: number, min: number, minAllowed: boolean) => {
+    if (!Number.isFinite(v) || v < min || (!minAllowed && v === min)) {
+      throw new InputError(`--${flag} must be a number ${minAllowed ? '>=' : '>'} ${min} (got ${Number.isNaN(v) ? 'not a number' : v})`);
+    }
+  };
+  int('nodes', given.nodes, 1);
+  const nodeProblem = nodeCountProblem(workload, given.nodes);
+  if (nodeProblem) throw new InputError(`--nodes: ${nodeProblem}`);
+  const nemeses = given.nemesis.map((name) => {
+    const f = getNemesis(name);
+    if (!f) throw new InputError(`unknown nemesis ${JSON.stringify(name)}; expected one of ${none(nemesisNames())}`);
+    const known = Object.keys(f.variants ?? {});
+    for (const v of given.nemesisVariants?.[name] ?? []) {
+      if (!known.includes(v)) throw new InputError(`--nemesis ${name}: unknown variant ${JSON.stringify(v)}; ${known.length === 0 ? `${name} has no variants` : `expected one of ${known.join(', ')}`}`);
+    }
+    return f;
+  });
+  if (new Set(given.nemesis).size !== given.nemesis.length) throw new InputError(`--nemesis names a fault class twice: ${given.nemesis.join(',')}`);
+  // Options named after the database (`etcdStartTimeoutMs`) are the database's; the rest the workload's.
+  const workloadOptions = Object.fromEntries(Object.entries(given.options).filter(([k]) => !k.startsWith(db.name)));
+  const problems = workload.checkOptions?.(workloadOptions) ?? [];
+  if (problems.length > 0) throw new InputError(`--option: ${problems.join('; ')}`);
+  checkSeed(given.seed);
+  if (given.isolation !== undefined && !(ISOLATION as readonly string[]).includes(given.isolation)) {
+    throw new InputError(`--isolation must be one of ${ISOLATION.join(', ')} (got ${JSON.stringify(given.isolation)})`);
+  }
+  const consistencyModel = given.consistencyModel === undefined ? undefined : parseConsistencyModel(given.consistencyModel);
+  checkTestName(given.name);
+  int('concurrency', given.concurrency, 1);
+  num('rate', given.rate, 0, true);
+  num('time-limit', given.timeLimit, 0, false);
+  num('nemesis-interval', given.nemesisInterval, 0, false);
+  num('recovery', given.recovery, 0, true);
+  const { consistencyModel: _, ...rest } = given;
+  const spec: TestSpec = { ...rest, db: db.name, workload: workload.name, ...(consistencyModel === undefined ? {} : { consistencyModel }) };
   for (const f of nemeses) {
-    const why = f.unsupported?.(db, spec, nemesisVariants[f.name] ?? []);
+    const why = f.unsupported?.(db, spec, spec.nemesisVariants?.[f.name] ?? []);
     if (why) throw new InputError(`--nemesis ${f.name} cannot run against ${db.name}: ${why}`);
   }
   return { spec, deps: { backend: env.backend, db, workload, nemeses } };

@@ -32,13 +32,16 @@ class StaleReadClient extends MemoryRegisterClient {
   }
 }
 
-registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store), stale: () => new StaleReadClient(store) } });
+registerWorkload({ ...casRegister, name: 'mem-register' });
 registerNemesis(fakeNemesis('flaky'));
 registerNemesis(fakeNemesis('wobble'));
 
 const environment = async (): Promise<RunEnvironment> => ({
   backend: fakeBackend(),
-  getDatabase: (name) => (name === 'memory' || name === 'stale' ? fakeDatabase(name, { onSetup: () => store.values.clear() }) : undefined),
+  getDatabase: (name) =>
+    name === 'memory' || name === 'stale'
+      ? fakeDatabase(name, { onSetup: () => store.values.clear(), clients: { 'mem-register': () => (name === 'stale' ? new StaleReadClient(store) : new MemoryRegisterClient(store)) } })
+      : undefined,
   databaseNames: () => ['memory', 'stale'],
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
-import { nodeCountProblem } from '../../workloads/workload.ts';
+import { clientFactory, nodeCountProblem } from '../../workloads/workload.ts';
 import { InputError } from '../../harness/errors.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite } from '../gate/junit-cases.ts';
@@ -13,13 +13,11 @@ import { shellWord } from '../../harness/replay.ts';
 import { statusOutput, type StatusOutput } from '../run/status-line.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
 import { runTimestamp } from '../../harness/store/store.ts';
-import type { TestSpec } from '../../harness/test-spec.ts';
 import { completeMatrix, faultName, parseFaults, readMatrixFile, variant, type KnownNames, type Matrix, type MatrixInput } from '../torture/matrix.ts';
 import { parseShard, planMatrix, plannedSpec, shardRuns, type Shard } from '../torture/plan.ts';
 import { runSession, type SessionRun } from '../torture/session.ts';
 import { countsLine, displayPath, failingLines, isTortureSummary, mergeSummaries, renderTable, runSubjectOf, sessionExitCode, sessionId, type TortureSummary } from '../torture/summary.ts';
-import { parseOptions, parseSeed, resolveRun, type RunArgs } from './run.ts';
-import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
+import { parseOptions, parseSeed, resolveSpec } from './run.ts';
 import { numberFlag } from '../number-flag.ts';
 
 interface TortureArgs {
@@ -101,14 +99,13 @@ async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput
   const plan = planMatrix(shape, seed, (db, w, nemesis) => {
     const database = env.getDatabase(db.name)!;
     const workload = getWorkload(w.name)!;
-    if (!workload.clients[database.name]) return `the ${w.name} workload has no client for ${db.name}`;
+    if (!clientFactory(workload, database)) return `the ${w.name} workload has no client for ${db.name}`;
     const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, shape.run);
     const nodes = nodeCountProblem(workload, spec.nodes);
     if (nodes) return nodes;
-    for (const f of nemesis) {
-      const name = faultName(f);
-      const why = getNemesis(name)!.unsupported?.(database, spec, parseNemesisArg(f).variants[name] ?? []);
-      if (why) return `${f}: ${why}`;
+    for (const [i, name] of spec.nemesis.entries()) {
+      const why = getNemesis(name)!.unsupported?.(database, spec, spec.nemesisVariants?.[name] ?? []);
+      if (why) return `${nemesis[i]}: ${why}`;
     }
     return undefined;
   });
@@ -118,7 +115,7 @@ async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput
   // Every run of the whole matrix is checked before any starts, so each shard fails alike on bad input.
   const resolved: SessionRun[] = plan.runs.map((planned) => {
     try {
-      return { planned, ...resolveRun(runArgs(plannedSpec(planned, shape.run), args.store), env) };
+      return { planned, ...resolveSpec(plannedSpec(planned, shape.run), env) };
     } catch (err) {
       if (err instanceof InputError) throw new InputError(`run ${planned.id}: ${err.message}`);
       throw err;
@@ -277,27 +274,6 @@ function flagsInput(args: TortureArgs, known: KnownNames): MatrixInput {
   if (args.option !== undefined) run.options = parseOptions(args.option);
   input.run = run as Partial<Matrix['run']>;
   return input;
-}
-
-/** `faultline run`'s flags for one planned test (resolveRun checks them as it would for `run`). */
-function runArgs(spec: TestSpec, store: string): RunArgs {
-  return {
-    db: spec.db,
-    workload: spec.workload,
-    nodes: spec.nodes,
-    concurrency: spec.concurrency,
-    rate: spec.rate,
-    'time-limit': spec.timeLimit,
-    nemesis: spec.nemesis.join(','),
-    'nemesis-interval': spec.nemesisInterval,
-    recovery: spec.recovery,
-    seed: String(spec.seed),
-    ...(spec.isolation === undefined ? {} : { isolation: spec.isolation }),
-    store,
-    name: spec.name,
-    option: Object.entries(spec.options).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
-    json: false,
-  };
 }
 
 /** The command that replays this session (or shard): the matrix flags as given, and the seed. */

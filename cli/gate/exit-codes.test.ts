@@ -16,14 +16,15 @@ import { runCli } from '../../test/support/cli-in-process.ts';
 // (A real etcd run's 0 and a database that does not come up are in gate.int.test.ts.)
 
 const store = new MemoryStore();
-registerWorkload({ ...casRegister, name: 'mem-register', clients: { memory: () => new MemoryRegisterClient(store), broken: () => new MemoryRegisterClient(store) } });
+registerWorkload({ ...casRegister, name: 'mem-register' });
+const clients = { 'mem-register': () => new MemoryRegisterClient(store) };
 
 const environment = async (): Promise<RunEnvironment> => ({
   backend: fakeBackend(),
   getDatabase: (name) => {
-    if (name === 'memory') return fakeDatabase('memory', { onSetup: () => store.values.clear() });
+    if (name === 'memory') return fakeDatabase('memory', { onSetup: () => store.values.clear(), clients });
     // A bug in database code: not the user's input, so the harness failed (255).
-    if (name === 'broken') return fakeDatabase('broken', { setupError: new TypeError("Cannot read properties of undefined (reading 'ip')") });
+    if (name === 'broken') return fakeDatabase('broken', { setupError: new TypeError("Cannot read properties of undefined (reading 'ip')"), clients });
     return undefined;
   },
   databaseNames: () => ['broken', 'memory'],

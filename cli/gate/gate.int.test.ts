@@ -9,7 +9,7 @@ import { dockerClient } from '../../docker/engine.ts';
 import { runObjects } from '../../test/support/run-objects.ts';
 import { compareSchedules, scheduleOf } from '../../test/support/schedule.ts';
 import { readHistoryFile } from '../../harness/importers/read-history.ts';
-import type { RunResult } from '../run/run-test.ts';
+import type { RunResult } from '../../harness/store/run-result.ts';
 import type { TortureSummary } from '../torture/summary.ts';
 
 // The gate against real etcd clusters in Docker: exit codes from real causes, JUnit that parses,

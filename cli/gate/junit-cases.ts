@@ -1,5 +1,5 @@
 import type { CheckResult } from '../../harness/result.ts';
-import type { RunResult } from '../run/run-test.ts';
+import type { RunResult } from '../../harness/store/run-result.ts';
 import type { JUnitCase, JUnitOutcome, JUnitSuite } from './junit.ts';
 
 /** The part of a checker's result a JUnit case shows. */

@@ -1,5 +1,5 @@
 import type { Validity } from '../../harness/result.ts';
-import type { OpCounts, SkippedChecker } from '../run/check-run.ts';
+import type { OpCounts, SkippedChecker } from '../../harness/store/run-result.ts';
 
 /** What a run did besides its checkers' verdicts: each can keep it from passing. */
 export interface RunFacts {

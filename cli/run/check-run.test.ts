@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
-import { countOps, runCheckers } from './check-run.ts';
+import { countOps } from '../../harness/store/run-result.ts';
+import { runCheckers } from './check-run.ts';
 
 const h: Op[] = [
   { index: 0, time: 0, type: 'invoke', process: 0, f: 'write', value: 1, key: 1 },

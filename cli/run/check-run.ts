@@ -4,11 +4,7 @@ import { unknown, compose, type CheckResult, type ComposedResult } from '../../h
 import type { CheckerUse } from '../../workloads/workload.ts';
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
-
-export interface SkippedChecker {
-  checker: string;
-  reason: string;
-}
+import type { SkippedChecker } from '../../harness/store/run-result.ts';
 
 export interface RunCheck {
   composed: ComposedResult;
@@ -44,29 +40,4 @@ export async function runCheckers(history: History, uses: readonly CheckerUse[],
     }
   }
   return { composed: compose(results), skipped };
-}
-
-export interface OpCounts {
-  /** Client ops invoked. */
-  invoked: number;
-  ok: number;
-  fail: number;
-  info: number;
-  /** Invoked and never completed (the run ended while they were in flight). */
-  pending: number;
-  /** Nemesis operations (pairs count once). */
-  nemesis: number;
-}
-
-export function countOps(history: History): OpCounts {
-  const c: OpCounts = { invoked: 0, ok: 0, fail: 0, info: 0, pending: 0, nemesis: 0 };
-  let nemesisRecords = 0;
-  for (const op of history) {
-    if (op.process === 'nemesis') nemesisRecords++;
-    else if (op.type === 'invoke') c.invoked++;
-    else c[op.type]++;
-  }
-  c.pending = c.invoked - c.ok - c.fail - c.info;
-  c.nemesis = Math.ceil(nemesisRecords / 2);
-  return c;
 }

@@ -1,51 +1,31 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Validity } from '../../harness/result.ts';
-import { loadRun } from '../../reports/load-run.ts';
+import { InputError } from '../../harness/errors.ts';
+import { replayCommand } from '../../harness/replay.ts';
+import { readRun, RUN_FILES, writeResults, type StoredRun } from '../../harness/store/run-folder.ts';
+import { countOps, type RunResult } from '../../harness/store/run-result.ts';
 import { writeReport } from '../../reports/write-report.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
-import { InputError } from '../../harness/errors.ts';
 import { gateVerdict } from '../gate/verdict.ts';
-import type { History } from '../../harness/history/op.ts';
-import type { TestSpec } from '../../harness/test-spec.ts';
-import { countOps, runCheckers } from './check-run.ts';
-import { replayCommand } from '../../harness/replay.ts';
-import type { RunResult } from './run-test.ts';
+import { runCheckers } from './check-run.ts';
 
-/** A run's results after `faultline check RUN_DIR`: the run's facts kept, its checks redone. */
-export interface RecheckedResult extends RunResult {
-  /** When the checkers were re-run. */
-  recheckedAt: string;
-  /** The verdict before the re-check (absent when the run had no results.json). */
-  previous?: { valid: Validity; anomalyTypes: string[] };
-}
-
-/** A stored run, parsed and ready to re-check (parse everything first: bad input fails before any work). */
-export interface StoredRun {
-  dir: string;
-  test: TestSpec;
-  history: History;
-  /** The old results.json as stored (the runner's fields: interrupted, error, runId…), if any. */
-  old: Partial<RunResult> | undefined;
-}
-
+/** A stored run, read and checked before any work (bad input fails before anything is rewritten). */
 export async function loadStoredRun(dir: string): Promise<StoredRun> {
-  const run = await loadRun(dir);
-  const test = run.test!;
-  if (!getWorkload(test.workload)) {
-    throw new InputError(`test.json names the workload ${JSON.stringify(test.workload)}, which this build does not have (it has ${workloadNames().join(', ')})`, join(dir, 'test.json'));
+  const run = await readRun(dir);
+  if (!getWorkload(run.test.workload)) {
+    throw new InputError(`test.json names the workload ${JSON.stringify(run.test.workload)}, which this build does not have (it has ${workloadNames().join(', ')})`, join(dir, RUN_FILES.test));
   }
-  return { dir, test, history: run.history, old: run.results as Partial<RunResult> | undefined };
+  return run;
 }
 
 /**
  * Re-runs a stored run's checkers — the ones its workload asks for in this build, so new checker
  * versions judge old runs — then rewrites results.json and report.html. What only the run itself
- * knew (interrupted, why it failed, when and how long) is kept from the old results.json; a run
- * that died before writing one cannot pass (fail closed).
+ * knew (interrupted, why it failed, when and how long, its fault windows) is kept from the old
+ * results.json; a run that died before writing one cannot pass (fail closed).
  */
-export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<RecheckedResult> {
-  const { dir, test, history, old } = run;
+export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<RunResult> {
+  const { dir, test, history, results: old } = run;
   const workload = getWorkload(test.workload)!;
   const checks = await runCheckers(history, workload.checkers(test), timeLimitMs);
   const ops = countOps(history);
@@ -58,7 +38,7 @@ export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<
     ...(error === undefined ? {} : { error }),
     ...(old === undefined ? { unfinished: 'the run left no results.json: it stopped before its checks' } : {}),
   });
-  const result: RecheckedResult = {
+  const result: RunResult = {
     ...old,
     ...checks.composed,
     valid,
@@ -69,7 +49,7 @@ export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<
     seed: test.seed,
     dir: old?.dir ?? dir,
     runId: old?.runId ?? '',
-    startedAt: old?.startedAt ?? (await stat(join(dir, 'test.json'))).mtime.toISOString(),
+    startedAt: old?.startedAt ?? (await stat(join(dir, RUN_FILES.test))).mtime.toISOString(),
     durationMs: old?.durationMs ?? 0,
     ops,
     interrupted,
@@ -78,7 +58,7 @@ export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<
     recheckedAt: new Date().toISOString(),
     ...(old?.valid === undefined ? {} : { previous: { valid: old.valid, anomalyTypes: old.anomalyTypes ?? [] } }),
   };
-  await writeFile(join(dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeResults(dir, result);
   await writeReport({ test, history, results: result, runDir: dir });
   return result;
 }

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { once } from '../../harness/generator/basic.ts';
-import { fakeBackend, fakeDatabase } from '../../test/support/fake-cluster.ts';
+import { fakeBackend, fakeDatabase, type FakeDatabaseOptions } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
 import { FINAL_READ } from '../../checkers/conventions.ts';
 import { casRegister } from '../../workloads/register/register.ts';
-import type { Workload } from '../../workloads/workload.ts';
 import type { NemesisFactory } from '../../harness/nemesis.ts';
 import { readHistoryFile } from '../../harness/importers/read-history.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
@@ -39,13 +38,14 @@ const spec = (over: Partial<TestSpec> = {}): TestSpec => ({
   ...over,
 });
 
-function memoryWorkload(latencyMs = 1): Workload {
+/** A database whose register client is an in-memory store, answering after `latencyMs`. */
+function memoryDb(latencyMs = 1, options: FakeDatabaseOptions = {}) {
   const store = new MemoryStore();
-  return { ...casRegister, clients: { memory: () => new MemoryRegisterClient(store, { latencyMs: () => latencyMs }) } };
+  return fakeDatabase('memory', { clients: { register: () => new MemoryRegisterClient(store, { latencyMs: () => latencyMs }) }, ...options });
 }
 
 function deps(over: Partial<RunDeps> = {}): RunDeps & { backend: ReturnType<typeof fakeBackend>; db: ReturnType<typeof fakeDatabase> } {
-  return { backend: fakeBackend(), db: fakeDatabase('memory'), workload: memoryWorkload(), nemeses: [], storeRoot: root, ...over } as never;
+  return { backend: fakeBackend(), db: memoryDb(), workload: casRegister, nemeses: [], storeRoot: root, ...over } as never;
 }
 
 describe('runTest', () => {
@@ -81,7 +81,7 @@ describe('runTest', () => {
   });
 
   it('an interrupted run stops promptly, cleans up, and its prefix checks; valid becomes unknown', async () => {
-    const d = deps({ workload: memoryWorkload(5) });
+    const d = deps({ db: memoryDb(5) });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 400);
     const t0 = performance.now();
@@ -98,7 +98,7 @@ describe('runTest', () => {
   });
 
   it('an abort during database setup skips the workload and still tears down', async () => {
-    const d = deps({ db: fakeDatabase('memory', { setupDelayMs: 5_000 }) });
+    const d = deps({ db: memoryDb(1, { setupDelayMs: 5_000 }) });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const t0 = performance.now();
@@ -110,7 +110,7 @@ describe('runTest', () => {
   });
 
   it('a failed database setup is reported with its reason, cleanup still runs', async () => {
-    const d = deps({ db: fakeDatabase('memory', { setupError: new Error('etcd on n3 not healthy after 30000 ms') }) });
+    const d = deps({ db: memoryDb(1, { setupError: new Error('etcd on n3 not healthy after 30000 ms') }) });
     const { result, error } = await runTest(spec(), d);
     expect(error).toBeInstanceOf(Error);
     expect(result.valid).toBe('unknown');

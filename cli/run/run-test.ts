@@ -1,34 +1,33 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyNodeLogs } from '../../harness/store/node-logs.ts';
 import type { Cluster } from '../../harness/cluster.ts';
 import { composeNemeses } from '../../nemesis/compose.ts';
 import type { NemesisContext, NemesisFactory, NemesisPackage } from '../../harness/nemesis.ts';
-import type { Workload } from '../../workloads/workload.ts';
-import { clientNodeIndex } from '../../harness/client.ts';
+import { clientFactory, type Workload } from '../../workloads/workload.ts';
+import { clientNodeIndex, type Client } from '../../harness/client.ts';
 import type { FullDatabase } from '../../harness/database.ts';
 import { log as logOp, sleep } from '../../harness/generator/basic.ts';
 import { any, clients, concat, nemesis as onNemesis, phases, stagger, timeLimit } from '../../harness/generator/combinators.ts';
 import { thenWithKeys } from '../../harness/generator/keys-seen.ts';
 import type { Generator } from '../../harness/generator/generator.ts';
 import type { Op } from '../../harness/history/op.ts';
-import { HistoryWriter } from '../../harness/history/writer.ts';
 import { Random } from '../../harness/random.ts';
 import { interpret } from '../../harness/scheduler/interpreter.ts';
 import { ClientWorker, NemesisWorker } from '../../harness/scheduler/workers.ts';
 import { onShutdown } from '../../harness/shutdown.ts';
-import { createRunDir, type RunDir } from '../../harness/store/store.ts';
+import { createRunDir } from '../../harness/store/store.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import type { Backend } from '../../harness/backend.ts';
 import { gateVerdict } from '../gate/verdict.ts';
-import { countOps, runCheckers, type OpCounts, type SkippedChecker } from './check-run.ts';
+import { runCheckers } from './check-run.ts';
 import { Cleanup, abortable } from './cleanup.ts';
 import { FileLogger, type Logger } from '../../harness/logger.ts';
 import { replayCommand } from '../../harness/replay.ts';
-import type { ComposedResult } from '../../harness/result.ts';
 import { writeReport } from '../../reports/write-report.ts';
 import { availabilityPerFault, type FaultAvailability } from '../../harness/faults/availability.ts';
-import { faultWindows } from '../../harness/faults/windows.ts';
+import { faultWindows, type FaultWindow } from '../../harness/faults/windows.ts';
+import { openHistory, writeResults, writeTestSpec } from '../../harness/store/run-folder.ts';
+import { countOps, type RunResult } from '../../harness/store/run-result.ts';
 import { errorText } from '../../harness/errors.ts';
 
 export type RunPhase = 'prepare' | 'cluster' | 'db-setup' | 'workload' | 'teardown' | 'check' | 'report';
@@ -56,35 +55,6 @@ export interface RunDeps {
   observer?: RunObserver;
   /** How long in-flight ops get after an abort (default 3 s). */
   drainMs?: number;
-}
-
-/** `results.json`: the composed verdict plus what a person needs to find, judge and replay the run. */
-export interface RunResult extends ComposedResult {
-  test: string;
-  db: string;
-  workload: string;
-  seed: number;
-  /** The run's folder. */
-  dir: string;
-  /** The label on every container and network the run created (for `faultline clean` and audits). */
-  runId: string;
-  startedAt: string;
-  durationMs: number;
-  ops: OpCounts;
-  /** Stopped by a signal before the time limit; a valid prefix is then only `unknown`. */
-  interrupted: boolean;
-  /** Checkers the workload asked for that this build lacks. */
-  skipped: SkippedChecker[];
-  /**
-   * Why the run cannot pass whatever its checkers said (interrupted, failed, a checker skipped,
-   * nothing succeeded): the gate fails closed, so `valid` is then at best `unknown`.
-   */
-  incomplete: string[];
-  /** Why the run could not finish (setup failed, user code broke its contract…). */
-  error?: string;
-  replay: string;
-  /** How clients fared in each fault window (absent when no fault was injected). */
-  availability?: FaultAvailability[];
 }
 
 export interface RunOutcome {
@@ -120,9 +90,9 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
   const started = new Date();
   const t0 = performance.now();
   const dir = await createRunDir(deps.storeRoot, spec.name, started);
-  writeJson(dir.file('test.json'), spec);
+  await writeTestSpec(dir.path, spec);
   const log = new FileLogger(dir.file('faultline.log'), deps.print);
-  const history = new HistoryWriter(dir.file('history.jsonl'));
+  const history = openHistory(dir.path);
   // A crash or a forced exit still gets the buffered ops onto disk.
   const unhook = onShutdown(`flush ${dir.file('history.jsonl')}`, () => history.flush());
   const observer = deps.observer ?? {};
@@ -155,7 +125,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     await abortable(deps.db.setup(cluster, spec), signal);
     const versions = await deps.db.versions?.(cluster).catch(() => undefined);
     spec = { ...spec, versions: { ...spec.versions, ...versions, node: process.version } };
-    writeJson(dir.file('test.json'), spec);
+    await writeTestSpec(dir.path, spec);
 
     const nemesisPkg = deps.nemeses.length === 0 ? undefined : composeNemeses(deps.nemeses.map((f) => f.create({ test: spec, db: deps.db, intervalNs: spec.nemesisInterval * SEC, random: random.fork(`nemesis-schedule:${f.name}`), variants: spec.nemesisVariants?.[f.name] ?? [] })));
     let nemesisWorker: NemesisWorker | undefined;
@@ -166,7 +136,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
       nemesisWorker = new NemesisWorker(nemesisPkg.nemesis, ctx);
     }
 
-    const makeClient = deps.workload.clients[deps.db.name];
+    const makeClient = clientFactory(deps.workload, deps.db);
     if (!makeClient) throw new Error(`workload ${deps.workload.name} has no client for ${deps.db.name}`);
     const who = `the ${deps.workload.name} client for ${deps.db.name}`;
     const open = (c: ReturnType<typeof makeClient>, node: string) => c.open(cluster, spec, node, { dir: dir.path });
@@ -233,9 +203,9 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
     skipped: checks.skipped,
     ...(errorMessage === undefined ? {} : { error: errorMessage }),
     replay: replayCommand(spec, deps.storeRoot),
-    ...availabilityOf(ops, spec),
+    ...faultFacts(ops, spec),
   };
-  writeJson(dir.file('results.json'), result);
+  await writeResults(dir.path, result);
   observer.onPhase?.('report');
   try {
     await writeReport({ test: spec, history: ops, results: result, runDir: dir.path });
@@ -248,8 +218,8 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
 }
 
 async function setupClients(
-  makeClient: Workload['clients'][string],
-  open: (c: ReturnType<Workload['clients'][string]>, node: string) => Promise<void>,
+  makeClient: () => Client,
+  open: (c: Client, node: string) => Promise<void>,
   cluster: Cluster,
   workers: ClientWorker[],
   log: Logger,
@@ -270,15 +240,16 @@ async function setupClients(
 }
 
 /**
- * Availability per fault window. A window closed by the final heal is followed by the recovery
- * window, in which clients are idle on purpose: its "heal → first ok" would measure that wait, not
- * the system, so it is left out.
+ * The fault windows, stored so the report shades exactly these, and availability per window. A
+ * window closed by the final heal is followed by the recovery window, in which clients are idle on
+ * purpose: its "heal → first ok" would measure that wait, not the system, so it is left out.
  */
-function availabilityOf(ops: readonly Op[], spec: TestSpec): { availability?: FaultAvailability[] } {
+function faultFacts(ops: readonly Op[], spec: TestSpec): { faultWindows?: FaultWindow[]; availability?: FaultAvailability[] } {
   const windows = faultWindows(ops);
   if (windows.length === 0) return {};
   const mainEnd = spec.timeLimit * SEC;
   return {
+    faultWindows: windows,
     availability: availabilityPerFault(ops, windows).map((a) => {
       if (a.end < mainEnd || a.healToFirstOkMs === undefined) return a;
       const { healToFirstOkMs: _, ...rest } = a;
@@ -289,8 +260,4 @@ function availabilityOf(ops: readonly Op[], spec: TestSpec): { availability?: Fa
 
 function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
-}
-
-function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -7,7 +7,7 @@ import { statsChecker } from '../../checkers/stats.ts';
 import { wellFormedChecker } from '../../checkers/well-formed.ts';
 import { faultline, leftovers } from '../../test/support/faultline-process.ts';
 import { readHistoryFile } from '../../harness/importers/read-history.ts';
-import type { RunResult } from './run-test.ts';
+import type { RunResult } from '../../harness/store/run-result.ts';
 
 // `faultline run` end to end against real Docker containers and a real 5-node etcd cluster.
 

@@ -1,4 +1,5 @@
 import { InputError } from '../../harness/errors.ts';
+import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
 import { Random } from '../../harness/random.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { getWorkload } from '../../workloads/registry.ts';
@@ -101,9 +102,14 @@ export function shardRuns<T extends { readonly index: number }>(runs: readonly T
   return runs.filter((r) => inShard(r.index, shard));
 }
 
-/** The test a planned run is: the matrix's settings, then the database's and workload's own (nodes: else the workload's default). */
+/**
+ * The test a planned run is: the matrix's settings, then the database's and workload's own
+ * (nodes: else the workload's default). A fault given as `partition:one+bridge` becomes the class
+ * in `nemesis` and its variants in `nemesisVariants`, as `faultline run` makes them.
+ */
 export function plannedSpec(p: PlannedRun, run: RunSettings): TestSpec {
   const isolation = p.db.isolation ?? run.isolation;
+  const { names, variants } = parseNemesisArg(p.nemesis.join(','));
   return {
     name: p.name,
     db: p.db.name,
@@ -112,7 +118,8 @@ export function plannedSpec(p: PlannedRun, run: RunSettings): TestSpec {
     concurrency: run.concurrency,
     rate: run.rate,
     timeLimit: run.timeLimit,
-    nemesis: [...p.nemesis],
+    nemesis: names,
+    ...(Object.keys(variants).length === 0 ? {} : { nemesisVariants: variants }),
     nemesisInterval: run.nemesisInterval,
     recovery: run.recovery,
     seed: p.seed,

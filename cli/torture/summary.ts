@@ -5,7 +5,7 @@ import type { Validity } from '../../harness/result.ts';
 import { EXIT, InputError } from '../../harness/errors.ts';
 import { styleVerdict } from '../output.ts';
 import type { CheckedSubject, CheckerOutcome } from '../gate/junit-cases.ts';
-import type { RunResult } from '../run/run-test.ts';
+import type { RunResult } from '../../harness/store/run-result.ts';
 import { replayCommand } from '../../harness/replay.ts';
 import { faultLabel, type Matrix } from './matrix.ts';
 import { planMatrix, plannedSpec, type ExcludedRun, type PlannedRun, type Shard } from './plan.ts';

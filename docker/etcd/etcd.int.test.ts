@@ -7,6 +7,7 @@ import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../docker-cluster.ts';
 import { copyNodeLogs } from '../../harness/store/node-logs.ts';
 import { EtcdDatabase } from './etcd-database.ts';
+import { clientUrl } from './etcd-node.ts';
 
 const test = defineTest({
   name: 'etcd-int',
@@ -27,7 +28,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** A v3 request through the member's HTTP gateway (the workload's real client is separate). */
 async function v3(node: NodeInfo, path: string, body: object): Promise<Record<string, unknown>> {
-  const res = await fetch(`${EtcdDatabase.clientUrl(node)}/v3/${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${clientUrl(node)}/v3/${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
   expect(res.ok).toBe(true);
   return (await res.json()) as Record<string, unknown>;
 }
@@ -76,7 +77,7 @@ describe('etcd on a 5-node DockerCluster', () => {
 
   it('pauses and resumes a member with SIGSTOP/SIGCONT', async () => {
     await db.pause(cluster, 'n2');
-    const status = await fetch(`${EtcdDatabase.clientUrl(cluster.nodes[1] as NodeInfo)}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+    const status = await fetch(`${clientUrl(cluster.nodes[1] as NodeInfo)}/health`, { signal: AbortSignal.timeout(1_000) }).then(
       () => 'answered',
       () => 'silent',
     );

@@ -3,20 +3,12 @@ import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
+import { POSTGRES_CREDENTIALS, POSTGRES_PORT, postgresConnection, postgresDialect } from './postgres-sql.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const HOME = '/var/lib/faultline/postgres';
 const DATA_DIR = `${HOME}/data`;
 const LOG_FILE = '/var/log/faultline/postgres.log';
-const PORT = 5432;
-
-/** How every client reaches a node: password auth over the run's network. */
-export const POSTGRES_CREDENTIALS = { user: 'faultline', password: 'faultline', database: 'faultline' } as const;
-
-/** pg connection settings for `node` (the node's own address, never localhost). */
-export function postgresConnection(node: NodeInfo, database: string = POSTGRES_CREDENTIALS.database): pg.ClientConfig {
-  return { host: node.ip, port: PORT, user: POSTGRES_CREDENTIALS.user, password: POSTGRES_CREDENTIALS.password, database, connectionTimeoutMillis: 2_000 };
-}
 
 export interface PostgresOptions extends SingleServerOptions {
   /** `max_prepared_transactions` (2PC needs it above 0). */
@@ -32,6 +24,8 @@ export interface PostgresOptions extends SingleServerOptions {
 export class PostgresDatabase extends SingleServerDatabase {
   readonly name = 'postgres';
   readonly image = 'postgres';
+  /** Every SQL workload runs on it, 2pc-bank too (PREPARE TRANSACTION). */
+  readonly sql = postgresDialect;
   readonly server = new ServerProcess({
     name: 'postgres',
     // The postmaster keeps its command line; every backend and helper retitles itself "postgres: …".
@@ -76,7 +70,7 @@ export class PostgresDatabase extends SingleServerDatabase {
   protected argv(node: NodeInfo): string[] {
     const settings = {
       listen_addresses: node.ip,
-      port: String(PORT),
+      port: String(POSTGRES_PORT),
       unix_socket_directories: HOME,
       max_connections: '200',
       max_prepared_transactions: String(this.pgOptions.maxPreparedTransactions ?? 100),

@@ -5,7 +5,7 @@ import { cycleDiagram, isCycleExplanation } from '../cycle-diagram.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatKey, formatValueFull, formatValueLines, plural } from '../format.ts';
 import { isLinearizabilityExplanation, linearizabilityView } from '../linearizability-view.ts';
-import type { RunResults } from '../report-input.ts';
+import type { StoredResults } from '../../harness/store/run-result.ts';
 
 /** Drawn in full per anomaly type; the rest are listed as text (a broken database can yield thousands). */
 export const CARDS_PER_TYPE = 4;
@@ -78,7 +78,7 @@ ${cards.length > CARDS_PER_TYPE ? html`<details class="more"><summary>${formatCo
  * Every anomaly, grouped by name: its meaning, its explanation, and a picture. A write skew that
  * is the same cycle as a G2-item is one card, titled with both names.
  */
-export function anomaliesSection(results: RunResults | undefined, pairs: ReadonlyMap<number, OpPair>): SafeHtml {
+export function anomaliesSection(results: StoredResults | undefined, pairs: ReadonlyMap<number, OpPair>): SafeHtml {
   const byType = new Map<string, Card[]>();
   for (const card of allCards(results)) {
     let list = byType.get(card.anomaly.type);

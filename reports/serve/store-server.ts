@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
 import { EnvironmentError, InputError, errorText } from '../../harness/errors.ts';
-import { loadRun } from '../load-run.ts';
+import { readRun } from '../../harness/store/run-folder.ts';
+import { runReportInput } from '../report-input.ts';
 import { renderReport } from '../render-report.ts';
 import { listRunFiles } from '../run-files.ts';
 import { indexPage, listingPage, SERVER_PAGE_CSP } from './pages.ts';
@@ -65,7 +66,7 @@ async function handle(storeReal: string, storeLabel: string, req: IncomingMessag
 
 async function sendReport(res: ServerResponse, runDir: string): Promise<void> {
   try {
-    const run = await loadRun(runDir);
+    const run = runReportInput(await readRun(runDir));
     send(res, 200, await renderReport(run, await listRunFiles(runDir)), TYPES['.html'], "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
   } catch (err) {
     send(res, err instanceof InputError ? 422 : 500, `cannot draw this run's report: ${errorText(err, { name: false })}\n`);

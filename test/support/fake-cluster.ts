@@ -70,6 +70,8 @@ export interface FakeDatabaseOptions {
   setupDelayMs?: number;
   /** Runs at setup: a fresh database per run (clear a shared in-memory store). */
   onSetup?: () => void;
+  /** The clients it brings, by workload name (an in-memory register, say). */
+  clients?: FullDatabase['clients'];
 }
 
 export function fakeDatabase(name: string, options: FakeDatabaseOptions = {}): FullDatabase & { events: string[] } {
@@ -91,6 +93,7 @@ export function fakeDatabase(name: string, options: FakeDatabaseOptions = {}): F
       return { [name]: '0.0-fake' };
     },
     logFiles: () => ['/var/log/db.log'],
+    ...(options.clients ? { clients: options.clients } : {}),
   };
 }
 

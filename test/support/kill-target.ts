@@ -10,8 +10,8 @@ await runTest(
   { name: 'killed', db: 'memory', workload: 'register', nodes: 3, concurrency: 8, rate: 0, timeLimit: 120, nemesis: [], nemesisInterval: 10, recovery: 0, seed: 3, options: {} },
   {
     backend: fakeBackend(),
-    db: fakeDatabase('memory'),
-    workload: { ...casRegister, clients: { memory: () => new MemoryRegisterClient(store, { latencyMs: () => Math.random() * 2 }) } },
+    db: fakeDatabase('memory', { clients: { register: () => new MemoryRegisterClient(store, { latencyMs: () => Math.random() * 2 }) } }),
+    workload: casRegister,
     nemeses: [],
     storeRoot: process.argv[2]!,
     observer: { onPhase: (p) => p === 'workload' && process.stdout.write('running\n') },

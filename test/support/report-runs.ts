@@ -8,8 +8,9 @@ import { statsChecker } from '../../checkers/stats.ts';
 import { opToJsonLine } from '../../harness/history/jsonl.ts';
 import type { Op } from '../../harness/history/op.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
-import type { RunResults } from '../../reports/report-input.ts';
+import type { StoredResults } from '../../harness/store/run-result.ts';
 import { HistoryBuilder, seeded } from './history-builder.ts';
+import { RUN_FILES, writeJsonAtomically, writeTestSpec } from '../../harness/store/run-folder.ts';
 
 /**
  * Runs for report tests, built the way the runner and checkers would produce them: a realistic
@@ -19,7 +20,7 @@ import { HistoryBuilder, seeded } from './history-builder.ts';
 export interface FixtureRun {
   test: TestSpec;
   history: Op[];
-  results: RunResults;
+  results: StoredResults;
 }
 
 function spec(name: string, workload: string, overrides: Partial<TestSpec> = {}): TestSpec {
@@ -357,9 +358,9 @@ export function largeRun(historyOps: number): FixtureRun {
 export async function storeRun(store: string, run: FixtureRun, timestamp: string): Promise<string> {
   const dir = join(store, run.test.name, timestamp);
   await mkdir(join(dir, 'nodes', 'n1'), { recursive: true });
-  await writeFile(join(dir, 'test.json'), `${JSON.stringify(run.test, null, 2)}\n`);
-  await writeFile(join(dir, 'history.jsonl'), `${run.history.map(opToJsonLine).join('\n')}\n`);
-  await writeFile(join(dir, 'results.json'), `${JSON.stringify(run.results, null, 2)}\n`);
+  await writeTestSpec(dir, run.test);
+  await writeFile(join(dir, RUN_FILES.history), `${run.history.map(opToJsonLine).join('\n')}\n`);
+  await writeJsonAtomically(join(dir, RUN_FILES.results), run.results);
   await writeFile(join(dir, 'faultline.log'), `seed ${run.test.seed}\n`);
   await writeFile(join(dir, 'nodes', 'n1', 'etcd.log'), 'etcd started\n');
   return dir;

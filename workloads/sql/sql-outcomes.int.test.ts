@@ -5,9 +5,9 @@ import { MariadbDatabase } from '../../docker/mariadb/mariadb-database.ts';
 import { PostgresDatabase } from '../../docker/postgres/postgres-database.ts';
 import type { FullDatabase, Killable, Pausable } from '../../harness/database.ts';
 import { defineTest } from '../../harness/test-spec.ts';
-import { mariadbDialect } from './mariadb-dialect.ts';
-import { postgresDialect } from './postgres-dialect.ts';
-import { ISOLATIONS, type Isolation, type SessionOptions, type SqlDialect, type SqlSession } from './sql-session.ts';
+import { mariadbDialect } from '../../docker/mariadb/mariadb-sql.ts';
+import { postgresDialect } from '../../docker/postgres/postgres-sql.ts';
+import { ISOLATIONS, type Isolation, type SessionOptions, type SqlDialect, type SqlSession } from './sql-dialect.ts';
 import { runTransaction, type TxnOutcome } from './transaction.ts';
 
 interface Case {

@@ -49,7 +49,7 @@ export function finalReads(o: WriteSkewOptions, perOp = 200): Invocation[] {
 export const writeSkew: Workload = {
   name: 'write-skew',
   description: 'on-call doctors: read that two are on call, take one off; checked as an invariant and as Elle G2-item',
-  clients: sqlClients(writeSkewSql),
+  ...sqlClients(writeSkewSql),
   nodes: ONE_SERVER,
   checkOptions: writeSkewOptionProblems,
   generator: (test, random) => {

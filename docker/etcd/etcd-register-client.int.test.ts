@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerCluster } from '../../docker/docker-cluster.ts';
-import { EtcdDatabase } from '../../docker/etcd/etcd-database.ts';
+import { DockerCluster } from '../docker-cluster.ts';
+import { EtcdDatabase } from './etcd-database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
-import { EtcdRegisterClient } from './etcd-client.ts';
+import { EtcdRegisterClient } from './etcd-register-client.ts';
 
 // The register client against a real 5-node etcd cluster: what it records when etcd answers, when
 // nothing was sent, and when the outcome is unknown.

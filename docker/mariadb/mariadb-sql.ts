@@ -1,7 +1,17 @@
 import mysql from 'mysql2/promise';
 import type { NodeInfo } from '../../harness/cluster.ts';
-import { mariadbConnection } from '../../docker/mariadb/mariadb-database.ts';
-import { errorMessage, isConnectionError, SqlTimeout, withDeadline, type Isolation, type Row, type SessionOptions, type SqlDialect, type SqlErrorInfo, type SqlSession } from './sql-session.ts';
+import { errorMessage, isConnectionError, SqlTimeout, withDeadline, type Isolation, type Row, type SessionOptions, type SqlDialect, type SqlErrorInfo, type SqlSession } from '../../workloads/sql/sql-dialect.ts';
+
+/** MariaDB's port on every node. */
+export const MARIADB_PORT = 3306;
+
+/** How every client reaches a node: password auth over the run's network. */
+export const MARIADB_CREDENTIALS = { user: 'faultline', password: 'faultline', database: 'faultline' } as const;
+
+/** mysql2 connection settings for `node` (the node's own address, never localhost). */
+export function mariadbConnection(node: NodeInfo): mysql.ConnectionOptions {
+  return { host: node.ip, port: MARIADB_PORT, ...MARIADB_CREDENTIALS, connectTimeout: 2_000 };
+}
 
 const LEVEL: Record<Isolation, string> = { 'read-committed': 'READ COMMITTED', 'repeatable-read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' };
 

@@ -53,11 +53,14 @@ export interface SqlErrorInfo {
 }
 
 /**
- * What differs between PostgreSQL and MariaDB for the workloads: connecting (with the isolation
- * level set for every transaction of the session), placeholders, and error codes.
+ * The SQL capability a database offers every SQL workload (`sql` on the database, see
+ * {@link SqlCapable}): connecting (with the isolation level set for every transaction of the
+ * session), placeholders, upserts and what its errors mean. The workloads' clients are written
+ * once against this; a database that offers it runs them all.
  */
 export interface SqlDialect {
-  readonly name: 'postgres' | 'mariadb';
+  /** For messages: `postgres`, `mariadb`… */
+  readonly name: string;
   connect(node: NodeInfo, options: SessionOptions): Promise<SqlSession>;
   /** The i-th (1-based) positional placeholder. */
   param(i: number): string;
@@ -71,6 +74,37 @@ export interface SqlDialect {
    * during COMMIT (a lost connection, a timeout, an unknown error) leaves the outcome unknown.
    */
   commitErrorIsDefinite(info: SqlErrorInfo): boolean;
+  /** Two-phase commit across servers, when the database has it (the 2pc-bank workload needs it). */
+  readonly preparedTransactions?: PreparedTransactions;
+}
+
+/** Statements of two-phase commit (PostgreSQL's PREPARE TRANSACTION / COMMIT PREPARED). */
+export interface PreparedTransactions {
+  /** Ends the open transaction by preparing it as `gid`. */
+  prepare(gid: string): string;
+  commit(gid: string): string;
+  rollback(gid: string): string;
+  /**
+   * A query answering rows `{ gid, held_ms }`: this database's prepared transactions whose gid
+   * starts with `prefix`, oldest first, with how long each has been held (the server's clock).
+   */
+  listPrepared(prefix: string): string;
+  /** The error says there is no prepared transaction of that gid (another recovery resolved it). */
+  isUnknownGid(err: unknown): boolean;
+}
+
+/** A database the SQL workloads run on: it offers its dialect as `sql`. */
+export interface SqlCapable {
+  readonly sql: SqlDialect;
+}
+
+/** What a database must offer for the SQL workloads, for messages. */
+export const SQL_CAPABILITY = 'the SQL capability (`sql`, see workloads/sql/sql-dialect.ts)';
+
+/** The dialect a database offers, or undefined when it offers none. */
+export function sqlOf(db: object): SqlDialect | undefined {
+  const sql = (db as Partial<SqlCapable>).sql;
+  return typeof sql === 'object' && sql !== null && typeof sql.connect === 'function' ? sql : undefined;
 }
 
 /** The statement got no answer within its deadline. */

@@ -11,14 +11,12 @@ import {
   GRPCUnauthenticatedError,
   GRPCUnavailableError,
 } from 'etcd3';
-import type { Cluster } from '../../harness/cluster.ts';
+import { findNode, type Cluster } from '../../harness/cluster.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
-import { registerOptions } from './options.ts';
+import { registerOptions } from '../../workloads/register/options.ts';
+import { clientUrl } from './etcd-node.ts';
 import { errorText } from '../../harness/errors.ts';
-
-/** etcd's client port inside every node. */
-export const ETCD_CLIENT_PORT = 2379;
 
 export interface ErrorOutcome {
   type: 'fail' | 'info';
@@ -84,13 +82,12 @@ export class EtcdRegisterClient implements Client {
   private serializable = false;
 
   async open(cluster: Cluster, test: TestSpec, node: string): Promise<void> {
-    const info = cluster.nodes.find((n) => n.name === node);
-    if (!info) throw new Error(`no node ${node} in the cluster (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
+    const info = findNode(cluster, node);
     const o = registerOptions(test);
     this.node = node;
     this.serializable = o.readConsistency === 'serializable';
     this.etcd = new Etcd3({
-      hosts: [`http://${info.ip}:${ETCD_CLIENT_PORT}`],
+      hosts: [clientUrl(info)],
       faultHandling: { host: () => noop, global: noop },
       defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + o.timeoutMs }),
     });

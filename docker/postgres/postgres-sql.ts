@@ -1,8 +1,18 @@
 import pg from 'pg';
 import type { Socket } from 'node:net';
 import type { NodeInfo } from '../../harness/cluster.ts';
-import { postgresConnection } from '../../docker/postgres/postgres-database.ts';
-import { errorMessage, isConnectionError, SqlTimeout, withDeadline, type Isolation, type Row, type SessionOptions, type SqlDialect, type SqlErrorInfo, type SqlSession } from './sql-session.ts';
+import { errorMessage, isConnectionError, SqlTimeout, withDeadline, type Isolation, type Row, type SessionOptions, type SqlDialect, type SqlErrorInfo, type SqlSession } from '../../workloads/sql/sql-dialect.ts';
+
+/** PostgreSQL's port on every node. */
+export const POSTGRES_PORT = 5432;
+
+/** How every client reaches a node: password auth over the run's network. */
+export const POSTGRES_CREDENTIALS = { user: 'faultline', password: 'faultline', database: 'faultline' } as const;
+
+/** pg connection settings for `node` (the node's own address, never localhost). */
+export function postgresConnection(node: NodeInfo, database: string = POSTGRES_CREDENTIALS.database): pg.ClientConfig {
+  return { host: node.ip, port: POSTGRES_PORT, user: POSTGRES_CREDENTIALS.user, password: POSTGRES_CREDENTIALS.password, database, connectionTimeoutMillis: 2_000 };
+}
 
 const LEVEL: Record<Isolation, string> = { 'read-committed': 'READ COMMITTED', 'repeatable-read': 'REPEATABLE READ', serializable: 'SERIALIZABLE' };
 
@@ -89,4 +99,14 @@ export const postgresDialect: SqlDialect = {
   // Class 40 (rollback: serialization, deadlock) and 23 (a deferred constraint) at COMMIT mean
   // the server rolled back. Anything else there may have come after the commit record.
   commitErrorIsDefinite: (info) => info.code !== undefined && /^(40|23)/.test(info.code),
+
+  preparedTransactions: {
+    prepare: (gid) => `PREPARE TRANSACTION '${gid}'`,
+    commit: (gid) => `COMMIT PREPARED '${gid}'`,
+    rollback: (gid) => `ROLLBACK PREPARED '${gid}'`,
+    listPrepared: (prefix) =>
+      `SELECT gid, (extract(epoch FROM now() - prepared) * 1000)::float8 AS held_ms FROM pg_prepared_xacts WHERE gid LIKE '${prefix}%' AND database = current_database() ORDER BY prepared`,
+    // 42704 undefined_object: no prepared transaction of that gid.
+    isUnknownGid: (err) => (err as { code?: unknown })?.code === '42704',
+  },
 };
