@@ -135,8 +135,7 @@ if (values.hosts) {
   console.log(`using the etcd cluster at ${values.hosts}`);
 } else {
   const env = await defaultEnvironment();
-  const db = env.getDatabase('etcd');
-  if (!db) throw new Error('no etcd database in this build');
+  const db = env.databases.require('etcd').create();
   const t0 = performance.now();
   await env.backend.prepare(db, silentLogger);
   const prepared = performance.now();

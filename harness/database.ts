@@ -54,3 +54,14 @@ export interface ClockAware {
 }
 
 export type FullDatabase = Database & Partial<Killable & Pausable & HasPrimary & LogFiles & ClockAware>;
+
+/**
+ * A database as registered by name (`--db etcd`): a fresh instance per run, since a database may
+ * keep what it read from the test (its options, whether it runs under libfaketime).
+ */
+export interface DatabaseDefinition {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  create(): FullDatabase;
+}

@@ -5,7 +5,7 @@ import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity 
 import { explainFailure, renderFailure } from './explain.ts';
 import { keyedModel, type KeyedState } from './keyed-model.ts';
 import { completeModel, type CompleteModel, type Model } from './model.ts';
-import { getModel, modelNames } from './models/index.ts';
+import { getModel, modelNames, models } from './models/index.ts';
 import { splitHistory, type Partition } from './partition.ts';
 import { LinearizationSearch } from './search.ts';
 
@@ -41,7 +41,7 @@ export const linearizableChecker: Checker = {
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
     const m = options.model;
-    if (typeof m === 'string' && !getModel(m)) return `unknown model ${JSON.stringify(m)}; expected one of ${modelNames().join(', ')}`;
+    if (typeof m === 'string' && !getModel(m)) return models.unknown(m);
     return undefined;
   },
 };
@@ -56,7 +56,7 @@ export function checkLinearizable(history: History, options: LinearizableOptions
   const start = performance.now();
   const modelOption = options.model ?? 'cas-register';
   const found = typeof modelOption === 'string' ? getModel(modelOption) : (modelOption as Model<unknown>);
-  if (!found) return unknown('linearizable', `unknown model ${JSON.stringify(modelOption)}; expected one of ${modelNames().join(', ')}`);
+  if (!found) return unknown('linearizable', models.unknown(String(modelOption)));
   const model = completeModel(found);
   const perKey = options.perKey ?? true;
   const split = splitHistory(history, model, perKey);

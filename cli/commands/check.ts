@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { checkSafe } from '../../checkers/check-safe.ts';
 import { modelNames } from '../../checkers/linearizable/models/index.ts';
-import { checkerNames, getChecker } from '../../checkers/registry.ts';
+import { checkerNames, checkers } from '../../checkers/registry.ts';
 import { compose, mergeValidity, type CheckResult, type Validity } from '../../harness/result.ts';
 import { checkReplayCommand } from '../../harness/replay.ts';
 import { writeReport } from '../../reports/write-report.ts';
@@ -55,8 +55,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         .option('report', { type: 'string', describe: 'also write a self-contained HTML report to FILE (one history file only)' })
         .option('junit', { type: 'string', describe: 'also write JUnit XML to FILE: a test case per checker' }) as unknown as Argv<CheckArgs>,
     handler: async (args) => {
-      const checker = getChecker(args.checker ?? 'stats');
-      if (!checker) throw new InputError(`unknown checker ${JSON.stringify(args.checker)}; expected one of ${checkerNames().join(', ')}`);
+      const checker = checkers.require(args.checker ?? 'stats');
       const problem = checker.validateOptions?.(checkerOptions(args));
       if (problem) throw new InputError(problem);
       const print = makePrinter(args.json);

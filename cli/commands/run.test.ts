@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSISTENCY_MODELS } from '../../checkers/elle/models.ts';
-import { fakeBackend, fakeDatabase } from '../../test/support/fake-cluster.ts';
+import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload, workloadNames } from '../../workloads/registry.ts';
@@ -16,12 +16,8 @@ registerWorkload({ ...casRegister, name: 'mem-register' });
 registerWorkload({ ...casRegister, name: 'mem-single', nodes: { default: 1, min: 1, max: 1, why: 'one shared store' } });
 const clients = { 'mem-register': () => new MemoryRegisterClient(store), 'mem-single': () => new MemoryRegisterClient(store) };
 
-const environment = async (): Promise<RunEnvironment> => ({
-  backend: fakeBackend(),
-  // Each run starts from an empty register, as a fresh cluster would.
-  getDatabase: (name) => (name === 'memory' ? fakeDatabase('memory', { onSetup: () => store.values.clear(), clients }) : undefined),
-  databaseNames: () => ['memory'],
-});
+// Each run starts from an empty register, as a fresh cluster would.
+const environment = async (): Promise<RunEnvironment> => fakeEnvironment({ memory: () => fakeDatabase('memory', { onSetup: () => store.values.clear(), clients }) });
 
 let root: string;
 beforeAll(async () => {

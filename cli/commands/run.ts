@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
+import { getNemesis, nemeses as nemesisRegistry, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../harness/nemesis.ts';
 import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
-import { getWorkload, workloadNames } from '../../workloads/registry.ts';
-import { clientFactory, defaultNodes, nodeCountProblem } from '../../workloads/workload.ts';
+import { getWorkload, workloadNames, workloads } from '../../workloads/registry.ts';
+import { clientFactory, defaultNodes, nodeCountProblem, type Workload } from '../../workloads/workload.ts';
+import type { Backend } from '../../harness/backend.ts';
+import type { FullDatabase } from '../../harness/database.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
 import { EXIT, InputError } from '../../harness/errors.ts';
@@ -122,7 +124,7 @@ export function runExitCode(outcome: RunOutcome): number {
 /** A test spec and the parts that run it. */
 export interface ResolvedRun {
   spec: TestSpec;
-  deps: { backend: RunEnvironment['backend']; db: NonNullable<ReturnType<RunEnvironment['getDatabase']>>; workload: NonNullable<ReturnType<typeof getWorkload>>; nemeses: NemesisFactory[] };
+  deps: { backend: Backend; db: FullDatabase; workload: Workload; nemeses: NemesisFactory[] };
 }
 
 /** Turns flags into a test spec and its parts, or an InputError naming the flag and the choices. */
@@ -164,12 +166,10 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
  * database, the fault classes. Every problem is an InputError named after the flag that sets it.
  */
 export function resolveSpec(given: TestSpec, env: RunEnvironment): ResolvedRun {
-  const db = env.getDatabase(given.db);
-  if (!db) throw new InputError(`unknown database ${JSON.stringify(given.db)}; expected one of ${none(env.databaseNames())}`);
-  const workload = getWorkload(given.workload);
-  if (!workload) throw new InputError(`unknown workload ${JSON.stringify(given.workload)}; expected one of ${none(workloadNames())}`);
+  const db = env.databases.require(given.db).create();
+  const workload = workloads.require(given.workload);
   if (!clientFactory(workload, db)) {
-    const supported = env.databaseNames().filter((n) => clientFactory(workload, env.getDatabase(n)!));
+    const supported = env.databases.all().filter((d) => clientFactory(workload, d.create())).map((d) => d.name);
     throw new InputError(`the ${workload.name} workload has no client for ${db.name}; databases with one: ${none(supported)}${workload.needs ? `; a database gets one by offering ${workload.needs}` : ''}`);
   }
   const int = (flag: string, v: number, min: number) => {
@@ -184,8 +184,7 @@ export function resolveSpec(given: TestSpec, env: RunEnvironment): ResolvedRun {
   const nodeProblem = nodeCountProblem(workload, given.nodes);
   if (nodeProblem) throw new InputError(`--nodes: ${nodeProblem}`);
   const nemeses = given.nemesis.map((name) => {
-    const f = getNemesis(name);
-    if (!f) throw new InputError(`unknown nemesis ${JSON.stringify(name)}; expected one of ${none(nemesisNames())}`);
+    const f = nemesisRegistry.require(name);
     const known = Object.keys(f.variants ?? {});
     for (const v of given.nemesisVariants?.[name] ?? []) {
       if (!known.includes(v)) throw new InputError(`--nemesis ${name}: unknown variant ${JSON.stringify(v)}; ${known.length === 0 ? `${name} has no variants` : `expected one of ${known.join(', ')}`}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Completion, Invocation } from '../../harness/client.ts';
-import { fakeBackend, fakeDatabase } from '../../test/support/fake-cluster.ts';
+import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { fakeNemesis } from '../../test/support/fake-nemesis.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
 import { compareSchedules, scheduleOf } from '../../test/support/schedule.ts';
@@ -36,14 +36,11 @@ registerWorkload({ ...casRegister, name: 'mem-register' });
 registerNemesis(fakeNemesis('flaky'));
 registerNemesis(fakeNemesis('wobble'));
 
-const environment = async (): Promise<RunEnvironment> => ({
-  backend: fakeBackend(),
-  getDatabase: (name) =>
-    name === 'memory' || name === 'stale'
-      ? fakeDatabase(name, { onSetup: () => store.values.clear(), clients: { 'mem-register': () => (name === 'stale' ? new StaleReadClient(store) : new MemoryRegisterClient(store)) } })
-      : undefined,
-  databaseNames: () => ['memory', 'stale'],
-});
+const environment = async (): Promise<RunEnvironment> =>
+  fakeEnvironment({
+    memory: () => fakeDatabase('memory', { onSetup: () => store.values.clear(), clients: { 'mem-register': () => new MemoryRegisterClient(store) } }),
+    stale: () => fakeDatabase('stale', { onSetup: () => store.values.clear(), clients: { 'mem-register': () => new StaleReadClient(store) } }),
+  });
 
 let root: string;
 beforeAll(async () => {

@@ -90,14 +90,14 @@ export function tortureCommand(setExit: (code: number) => void, environment: () 
 }
 
 async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput): Promise<TortureSummary | undefined> {
-  const known: KnownNames = { databases: env.databaseNames(), workloads: workloadNames(), nemeses: nemesisNames() };
+  const known: KnownNames = { databases: env.databases.names(), workloads: workloadNames(), nemeses: nemesisNames() };
   const fromFile = args.matrix === undefined ? {} : await readMatrixFile(args.matrix, known);
   const matrix = completeMatrix(fromFile, flagsInput(args, known), { databases: ['etcd'], workloads: ['register'] });
   const { seed: fileSeed, ...shape } = matrix;
   const seed = args.seed !== undefined ? parseSeed(args.seed) : (fileSeed ?? randomSeed());
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const plan = planMatrix(shape, seed, (db, w, nemesis) => {
-    const database = env.getDatabase(db.name)!;
+    const database = env.databases.require(db.name).create();
     const workload = getWorkload(w.name)!;
     if (!clientFactory(workload, database)) return `the ${w.name} workload has no client for ${db.name}`;
     const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, shape.run);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeBackend, fakeDatabase } from '../../test/support/fake-cluster.ts';
+import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
 import { corpusDir } from '../../test/support/corpus.ts';
 import { casRegister } from '../../workloads/register/register.ts';
@@ -19,16 +19,12 @@ const store = new MemoryStore();
 registerWorkload({ ...casRegister, name: 'mem-register' });
 const clients = { 'mem-register': () => new MemoryRegisterClient(store) };
 
-const environment = async (): Promise<RunEnvironment> => ({
-  backend: fakeBackend(),
-  getDatabase: (name) => {
-    if (name === 'memory') return fakeDatabase('memory', { onSetup: () => store.values.clear(), clients });
+const environment = async (): Promise<RunEnvironment> =>
+  fakeEnvironment({
+    memory: () => fakeDatabase('memory', { onSetup: () => store.values.clear(), clients }),
     // A bug in database code: not the user's input, so the harness failed (255).
-    if (name === 'broken') return fakeDatabase('broken', { setupError: new TypeError("Cannot read properties of undefined (reading 'ip')"), clients });
-    return undefined;
-  },
-  databaseNames: () => ['broken', 'memory'],
-});
+    broken: () => fakeDatabase('broken', { setupError: new TypeError("Cannot read properties of undefined (reading 'ip')"), clients }),
+  });
 
 let root: string;
 beforeAll(async () => {

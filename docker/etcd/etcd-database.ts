@@ -1,5 +1,5 @@
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/database.ts';
+import type { ClockAware, Database, DatabaseDefinition, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { CLIENT_PORT, clientUrl, PEER_PORT } from './etcd-node.ts';
@@ -206,3 +206,9 @@ async function waitGone(cluster: Cluster, node: string, timeoutMs: number): Prom
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export const etcd: DatabaseDefinition = {
+  name: 'etcd',
+  description: "etcd 3.4 (Debian's etcd-server), an N-member cluster; clients: register",
+  create: () => new EtcdDatabase(),
+};

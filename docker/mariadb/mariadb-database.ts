@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
+import type { DatabaseDefinition } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
@@ -91,3 +92,9 @@ export class MariadbDatabase extends SingleServerDatabase {
     }
   }
 }
+
+export const mariadb: DatabaseDefinition = {
+  name: 'mariadb',
+  description: 'MariaDB 10.11 (InnoDB), every node an independent server; the SQL capability',
+  create: () => new MariadbDatabase(),
+};

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
+import type { DatabaseDefinition } from '../../harness/database.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
@@ -96,3 +97,9 @@ async function withClient<T>(config: pg.ClientConfig, fn: (client: pg.Client) =>
     await client.end().catch(() => {});
   }
 }
+
+export const postgres: DatabaseDefinition = {
+  name: 'postgres',
+  description: 'PostgreSQL 15, every node an independent server; the SQL capability with prepared transactions',
+  create: () => new PostgresDatabase(),
+};

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Cluster, ExecResult, NodeInfo } from '../../harness/cluster.ts';
-import type { FullDatabase } from '../../harness/database.ts';
+import type { DatabaseDefinition, FullDatabase } from '../../harness/database.ts';
+import { Registry } from '../../harness/registry.ts';
+import type { RunEnvironment } from '../../cli/run/environment.ts';
 import type { Backend } from '../../harness/backend.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 
@@ -113,4 +115,11 @@ export function fakeBackend(): Backend & { clusters: FakeCluster[]; prepared: st
       return c;
     },
   };
+}
+
+/** A run environment on the fake backend with these databases (fresh instances per run, as the real registry makes them). */
+export function fakeEnvironment(dbs: Record<string, () => FullDatabase>): RunEnvironment {
+  const databases = new Registry<DatabaseDefinition>('database');
+  for (const [name, create] of Object.entries(dbs)) databases.register({ name, description: `a fake ${name} (tests)`, create });
+  return { backend: fakeBackend(), databases };
 }
