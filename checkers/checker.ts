@@ -20,6 +20,17 @@ export interface Checker {
   /** One line for `--help`. */
   readonly description: string;
   check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
+  /**
+   * What each anomaly type it reports means, in one line for a person who has not read Adya's
+   * thesis: the report prints it above the anomaly. A type without one gets a generic line.
+   */
+  readonly meanings?: Readonly<Record<string, string>>;
+  /**
+   * The `kind`s of structured explanation its anomalies carry (`cycle`, `linearizability`; see
+   * explanations.ts): the report draws each with the renderer of that kind. Explanations of any
+   * other shape are shown as data.
+   */
+  readonly explanationKinds?: readonly string[];
   /** Says what is wrong with options it cannot use (an unknown model), before any checking. */
   validateOptions?(options: CheckOptions): string | undefined;
 }

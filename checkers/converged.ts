@@ -20,6 +20,7 @@ interface FinalRead {
 export const convergedChecker: Checker = {
   name: 'converged',
   description: 'after recovery, final reads of each key from every node return the same value',
+  meanings: { diverged: 'after recovery, nodes still disagree on a key’s value: a node never caught up (or kept a write the others lost)' },
   check(history: History): CheckResult {
     const reads = finalReads(history);
     const base = { checker: 'converged' } as const;

@@ -18,6 +18,7 @@ export interface OutcomeCounts {
 export const statsChecker: Checker = {
   name: 'stats',
   description: 'ok / fail / info counts per operation; invalid when some operation never succeeded',
+  meanings: { 'never-succeeded': 'an operation never succeeded: a workload whose operations all fail tests nothing' },
   check(history: History): CheckResult {
     const byF = new Map<string, OutcomeCounts>();
     const inFlight = new Map<number, string>();

@@ -17,6 +17,14 @@ function scripts(page: string): { attrs: string; body: string }[] {
 }
 
 describe('renderReport', () => {
+  it('shades the fault windows the run stored in results.json; only a history checked on its own has them read from its nemesis ops', async () => {
+    const windowsOf = (page: string) => (JSON.parse(/<script type="application\/json" id="fl-data">([\s\S]*?)<\/script>/.exec(page)![1]!) as { windows: { fault: string }[] }).windows;
+    const run = validRun();
+    expect(windowsOf(await renderReport(run)).map((w) => w.fault)).toEqual(['partition', 'kill']);
+    const stored = [{ fault: 'partition', start: 5e6, end: 7e6, unhealed: false, startOp: 0, value: null }];
+    expect(windowsOf(await renderReport({ ...run, results: { ...run.results, faultWindows: stored } }))).toEqual([{ fault: 'partition', start: 5000, end: 7000 }]);
+  });
+
   it('puts the verdict first, then the anomaly with its meaning and diagram', async () => {
     const page = await renderReport({ ...g2ItemRun(), generatedAt: fixed });
     const verdictAt = page.indexOf('id="verdict"');

@@ -34,6 +34,7 @@ interface KeyCount {
 export const lostUpdateChecker: Checker = {
   name: 'lost-update',
   description: 'read-modify-write counters: no committed increment lost (--consistency-model)',
+  meanings: { 'lost-update': 'lost update: two transactions read the same version and both wrote it, so one increment vanished' },
   validateOptions(options) {
     try {
       parseConsistencyModel(options.consistencyModel);

@@ -27,6 +27,7 @@ interface Shift {
 export const onCallChecker: Checker = {
   name: 'on-call',
   description: 'write-skew workload: every shift keeps a doctor on call (--consistency-model, --doctors-per-shift)',
+  meanings: { 'on-call-invariant': 'write skew made visible: every doctor of a shift went off call, though each transaction saw two on call' },
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();
     const model = parseConsistencyModel(options.consistencyModel);

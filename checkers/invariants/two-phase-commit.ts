@@ -35,6 +35,12 @@ interface Ledger {
 export const twoPhaseCommitChecker: Checker = {
   name: '2pc',
   description: '2pc-bank: no half-applied transaction, no commit lost, nothing left in doubt; lock hold times',
+  meanings: {
+    'half-applied': 'a distributed transaction took effect on one shard but not the other (atomic commit broken)',
+    'lost-commit': 'a distributed transaction the coordinator committed took effect on no shard',
+    'aborted-applied': 'a distributed transaction the coordinator aborted took effect anyway',
+    'in-doubt': 'a prepared transaction was still waiting for its outcome after recovery, holding its locks',
+  },
   check(history: History): CheckResult {
     const t0 = performance.now();
     const transfers = new Map<string, { op: number; type: string; value: TransferValue }>();

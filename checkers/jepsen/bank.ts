@@ -15,6 +15,12 @@ import { InputError } from '../../harness/errors.ts';
 export const bankChecker: Checker = {
   name: 'bank',
   description: 'Jepsen bank: every read conserves the total, without negative balances (--total-amount, --negative-balances)',
+  meanings: {
+    'wrong-total': 'wrong total: a read saw account balances that do not add up to the constant total',
+    'negative-value': 'negative value: a read saw a balance below zero, which the workload never allows',
+    'nil-balance': 'missing balance: a read returned no balance for an account that exists',
+    'unexpected-key': 'unexpected account: a read returned an account the test never created',
+  },
   check(history: History, options: CheckOptions): CheckResult {
     const reads = clientPairs(history, ['read']).flatMap((p) => (p.completion?.type === 'ok' ? [p.completion] : []));
     for (const r of reads) {

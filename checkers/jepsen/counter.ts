@@ -14,6 +14,7 @@ import { clientPairs, misfit } from './ops.ts';
 export const counterChecker: Checker = {
   name: 'counter',
   description: 'Jepsen counter: every read between the adds known done and the adds attempted',
+  meanings: { 'out-of-bounds-read': 'a read outside what the adds allow: below the sum of adds known done, or above the sum of adds attempted' },
   check(history: History): CheckResult {
     const pairs = clientPairs(history, ['add', 'read']);
     const failed = new Set<number>();

@@ -15,6 +15,7 @@ import { clientPairs, misfit, show } from './ops.ts';
 export const longForkChecker: Checker = {
   name: 'long-fork',
   description: 'Jepsen long-fork: reads of the same keys must agree on the order of writes (--group-size)',
+  meanings: { 'long-fork': 'long fork: two reads saw writes to different keys in orders that contradict each other (no single order of writes explains both)' },
   check(history: History, options: CheckOptions): CheckResult {
     const groupSize = options.groupSize === undefined || options.groupSize === 0 ? undefined : Number(options.groupSize);
     const written = new Map<string | number, number>();

@@ -13,6 +13,10 @@ import { Multiset, clientPairs, misfit, show, sortValues } from './ops.ts';
 export const setChecker: Checker = {
   name: 'set',
   description: 'Jepsen set: the final read holds every acknowledged add and nothing never added',
+  meanings: {
+    'lost-element': 'lost element: an acknowledged add never showed up in the final read',
+    'unexpected-element': 'unexpected element: a read returned something no client ever added',
+  },
   check(history: History): CheckResult {
     const pairs = clientPairs(history, ['add', 'read']);
     const attempts = new Multiset();

@@ -15,6 +15,10 @@ import { Multiset, clientPairs, misfit, show } from './ops.ts';
 export const totalQueueChecker: Checker = {
   name: 'total-queue',
   description: 'Jepsen total-queue: every acknowledged enqueue dequeued, nothing dequeued that was never enqueued',
+  meanings: {
+    'lost-element': 'lost element: an acknowledged enqueue was never dequeued',
+    'unexpected-element': 'unexpected element: a dequeue returned something no client ever enqueued',
+  },
   check(history: History): CheckResult {
     const attempts = new Multiset();
     const enqueues = new Multiset();

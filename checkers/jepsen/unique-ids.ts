@@ -11,6 +11,7 @@ import { Multiset, clientPairs, show } from './ops.ts';
 export const uniqueIdsChecker: Checker = {
   name: 'unique-ids',
   description: 'Jepsen unique-ids: no id returned twice by successful generate ops',
+  meanings: { 'duplicate-id': 'duplicate id: two successful generate operations returned the same id' },
   check(history: History): CheckResult {
     const pairs = clientPairs(history, ['generate']);
     const ids = new Multiset();

@@ -38,6 +38,8 @@ interface KeySearch {
 export const linearizableChecker: Checker = {
   name: 'linearizable',
   description: `linearizability against a model (--model ${modelNames().join('|')}), per independent key`,
+  explanationKinds: ['linearizability'],
+  meanings: { nonlinearizable: 'not linearizable: no order of the operations consistent with real time explains what clients saw' },
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
     const m = options.model;
