@@ -12,6 +12,8 @@ export default defineConfig({
           include: ['{harness,checkers,workloads,nemesis,docker,reports,cli,bench,test}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 60_000,
+          // Unit first, alone: the integration suite's containers must not share the two cores with it.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -22,6 +24,7 @@ export default defineConfig({
           globalSetup: ['./test/support/integration-setup.ts'],
           exclude: ['node_modules/**'],
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 600_000,
           hookTimeout: 900_000,
         },

@@ -41,7 +41,7 @@ export function packetRequest(d: Draw, behaviours: readonly Behaviour[], selecto
   }
 }
 
-function netemArgs(r: Exclude<PacketRequest, { behaviour: 'loss' }>): string[] {
+export function netemArgs(r: Exclude<PacketRequest, { behaviour: 'loss' }>): string[] {
   switch (r.behaviour) {
     case 'delay':
       return ['delay', `${r.delayMs}ms`, `${r.jitterMs}ms`];

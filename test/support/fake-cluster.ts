@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Cluster, ExecResult, NodeInfo } from '../../harness/cluster.ts';
+import type { Cluster, ExecOptions, ExecResult, NodeInfo } from '../../harness/cluster.ts';
 import type { DatabaseDefinition, FullDatabase } from '../../harness/database.ts';
 import { Registry } from '../../harness/registry.ts';
 import type { RunEnvironment } from '../../cli/run/environment.ts';
@@ -14,6 +14,12 @@ import type { TestSpec } from '../../harness/test-spec.ts';
 export class FakeCluster implements Cluster {
   readonly nodes: NodeInfo[];
   readonly calls: string[] = [];
+  /** What was fed to commands' stdin, by call (`netExec n1 iptables-restore -w --noflush` → the rules). */
+  readonly stdin = new Map<string, string[]>();
+  /** Files written into nodes, by `node:path`; readFile reads them back. */
+  readonly files = new Map<string, string>();
+  /** Answers a command instead of the default (exit 0, no output): a test plays the node's tools. */
+  answer?: (node: string, argv: readonly string[], options?: ExecOptions) => Partial<ExecResult> | undefined;
   tornDown = false;
 
   constructor(
@@ -23,17 +29,23 @@ export class FakeCluster implements Cluster {
     this.nodes = Array.from({ length: count }, (_, i) => ({ name: `n${i + 1}`, ip: `192.0.2.${i + 1}` }));
   }
 
-  private async call(what: string): Promise<ExecResult> {
+  private async call(what: string, answer?: Partial<ExecResult>): Promise<ExecResult> {
     if (this.tornDown) throw new Error(`${what} after teardown`);
     this.calls.push(what);
-    return { exitCode: 0, stdout: '', stderr: '' };
+    return { exitCode: 0, stdout: '', stderr: '', ...answer };
   }
 
-  exec(node: string, argv: string[]) {
-    return this.call(`exec ${node} ${argv.join(' ')}`);
+  private run(kind: string, node: string, argv: string[], options?: ExecOptions): Promise<ExecResult> {
+    const what = `${kind} ${node} ${argv.join(' ')}`;
+    if (options?.stdin !== undefined) this.stdin.set(what, [...(this.stdin.get(what) ?? []), options.stdin]);
+    return this.call(what, this.answer?.(node, argv, options));
   }
-  netExec(node: string, argv: string[]) {
-    return this.call(`netExec ${node} ${argv.join(' ')}`);
+
+  exec(node: string, argv: string[], options?: ExecOptions) {
+    return this.run('exec', node, argv, options);
+  }
+  netExec(node: string, argv: string[], options?: ExecOptions) {
+    return this.run('netExec', node, argv, options);
   }
   async signal(node: string, pattern: string, signal: string) {
     await this.call(`signal ${node} ${pattern} ${signal}`);
@@ -49,12 +61,13 @@ export class FakeCluster implements Cluster {
   async unpause(node: string) {
     await this.call(`unpause ${node}`);
   }
-  async writeFile(node: string, path: string) {
+  async writeFile(node: string, path: string, content: string | Buffer) {
     await this.call(`writeFile ${node} ${path}`);
+    this.files.set(`${node}:${path}`, content.toString());
   }
   async readFile(node: string, path: string) {
     await this.call(`readFile ${node} ${path}`);
-    return Buffer.from('');
+    return Buffer.from(this.files.get(`${node}:${path}`) ?? '');
   }
   async copyOut(node: string, path: string, destDir: string) {
     await this.call(`copyOut ${node} ${path}`);
@@ -69,7 +82,8 @@ export class FakeCluster implements Cluster {
 
 export interface FakeDatabaseOptions {
   setupError?: Error;
-  setupDelayMs?: number;
+  /** Setup never finishes (only an abort gets the run past it). */
+  setupHangs?: boolean;
   /** Runs at setup: a fresh database per run (clear a shared in-memory store). */
   onSetup?: () => void;
   /** The clients it brings, by workload name (an in-memory register, say). */
@@ -85,7 +99,7 @@ export function fakeDatabase(name: string, options: FakeDatabaseOptions = {}): F
     async setup(_cluster: Cluster, _test: TestSpec) {
       events.push('setup');
       options.onSetup?.();
-      if (options.setupDelayMs) await new Promise((r) => setTimeout(r, options.setupDelayMs));
+      if (options.setupHangs) await new Promise(() => undefined);
       if (options.setupError) throw options.setupError;
     },
     async teardown() {

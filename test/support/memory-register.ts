@@ -1,7 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cluster } from '../../harness/cluster.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
+
+/** The global timer, so that tests on simulated time (vitest's fake timers) drive a client's latency too. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** An in-memory, linearizable register store shared by every fake client of one test. */
 export class MemoryStore {
