@@ -41,11 +41,6 @@ export function onShutdown(name: string, fn: ShutdownHook): () => void {
   };
 }
 
-/** Names of the registered hooks, oldest first (for tests and diagnostics). */
-export function pendingShutdownHooks(): string[] {
-  return hooks.map((h) => h.name);
-}
-
 /**
  * Runs every registered hook once, newest first, each bounded by what is left of `timeoutMs`;
  * a hook that throws is reported and the others still run. Concurrent calls share one pass.

@@ -6,7 +6,6 @@ import { preview } from '../../harness/abbreviate.ts';
 export const OK = 0;
 export const INFO = 1;
 export const FAIL = 2;
-export type TxnType = typeof OK | typeof INFO | typeof FAIL;
 
 export type Key = string | number;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../history/op.ts';
-import { FaultTracker, faultsStarted } from './tracker.ts';
+import { FaultTracker } from './tracker.ts';
 
 let index = 0;
 /** A nemesis op as recorded: an info invoke and its info completion. */
@@ -37,7 +37,9 @@ describe('FaultTracker', () => {
     t.onOp({ index: 99, time: 1, type: 'invoke', process: 0, f: 'start-packet', value: null });
     t.onOp(done!);
     expect(t.active()).toEqual(['packet']);
-    const h = [...pair('start-partition'), ...pair('frobnicate'), ...pair('stop-partition'), ...pair('start-partition')];
-    expect(faultsStarted(h)).toBe(2);
+    const whole = new FaultTracker();
+    for (const o of [...pair('start-partition'), ...pair('frobnicate'), ...pair('stop-partition'), ...pair('start-partition')]) whole.onOp(o);
+    expect(whole.started).toBe(2);
+    expect(whole.ops).toBe(4);
   });
 });

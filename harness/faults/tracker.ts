@@ -38,9 +38,3 @@ export class FaultTracker {
   }
 }
 
-/** Faults started in a whole history (for a run's summary line). */
-export function faultsStarted(history: Iterable<Op>): number {
-  const t = new FaultTracker();
-  for (const op of history) t.onOp(op);
-  return t.started;
-}

@@ -38,10 +38,6 @@ function isFaultlineJsonl(head: string): boolean {
   }
 }
 
-export function registerFormat(format: HistoryFormat): void {
-  formats.push(format);
-}
-
 export function formatNames(): string[] {
   return formats.map((f) => f.name);
 }
