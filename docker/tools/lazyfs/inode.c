@@ -64,18 +64,20 @@ struct lz_inode *lz_inode_get(int fd, const struct stat *st)
 		return in;
 	}
 	in = calloc(1, sizeof(*in));
+	if (in) {
+		in->dev = st->st_dev; /* the tree's key: set before inserting */
+		in->ino = st->st_ino;
+		in->fd = fd;
+		in->refs = 1;
+		in->size = in->durable = in->floor = st->st_size;
+		pthread_rwlock_init(&in->lock, NULL);
+	}
 	if (!in || !tsearch(in, &table, inode_cmp)) {
 		pthread_mutex_unlock(&table_lock);
 		free(in);
 		close(fd);
 		return NULL;
 	}
-	in->dev = st->st_dev;
-	in->ino = st->st_ino;
-	in->fd = fd;
-	in->refs = 1;
-	in->size = in->durable = in->floor = st->st_size;
-	pthread_rwlock_init(&in->lock, NULL);
 	pthread_mutex_unlock(&table_lock);
 	return in;
 }
