@@ -143,8 +143,6 @@ static char *sync_all(int *err)
 	uint64_t names = lz_ns_pending();
 	*err = lz_inodes_flush_all();
 	lz_ns_commit_all();
-	if (syncfs(lz_cfg.root) < 0 && !*err)
-		*err = -errno;
 	pthread_rwlock_unlock(&lz_world);
 	LZ_INC(syncs, 1);
 	char *s = NULL;

@@ -13,7 +13,10 @@ export type Sync = 'fsync' | 'fdatasync' | 'none';
  * left in /proc/mounts (even when the test failed).
  */
 export function lazyfsFixture(): {
+  /** A fresh empty backing directory mounted on a fresh mount point. */
   mount(options?: LazyfsOptions): Promise<MountedLazyfs>;
+  /** Mounts again what an earlier mount used (after it was unmounted or killed). */
+  remount(previous: MountedLazyfs, options?: LazyfsOptions): Promise<MountedLazyfs>;
   binary(): string;
 } {
   let binary = '';
@@ -36,6 +39,11 @@ export function lazyfsFixture(): {
       mkdirSync(join(dir, 'backing'));
       mkdirSync(join(dir, 'mnt'));
       const m = await mountLazyfs(binary, join(dir, 'backing'), join(dir, 'mnt'), options);
+      mounts.push(m);
+      return m;
+    },
+    async remount(previous, options = {}) {
+      const m = await mountLazyfs(binary, previous.backing, previous.mountpoint, options);
       mounts.push(m);
       return m;
     },

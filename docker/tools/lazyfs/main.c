@@ -97,7 +97,8 @@ int main(int argc, char *argv[])
 	pthread_rwlock_init(&lz_world, &attr);
 	int r = lz_names_open();
 	if (r < 0) {
-		fprintf(stderr, "lazyfs: %s/%s: %s\n", o.backing, LZ_DIR, strerror(-r));
+		fprintf(stderr, "lazyfs: %s/%s: %s\n", o.backing, LZ_DIR,
+			r == -EBUSY ? "another lazyfs is serving this backing directory" : strerror(-r));
 		return 2;
 	}
 	/* Root runs lazyfs; the kernel checks each caller against the files' modes. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 struct entry {
@@ -330,6 +331,13 @@ int lz_names_open(void)
 	if ((mkdirat(root, LZ_DIR, 0700) < 0 && errno != EEXIST) ||
 	    (mkdirat(root, LZ_GRAVEYARD, 0700) < 0 && errno != EEXIST))
 		return -errno;
+	/* Held for the daemon's life: a second lazyfs on the same backing directory would undo the
+	 * first one's changes when it replays the journal. */
+	int lock = openat(root, LZ_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0)
+		return -errno;
+	if (flock(lock, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
 	int fd = openat(root, LZ_JOURNAL, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
