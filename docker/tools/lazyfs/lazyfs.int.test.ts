@@ -1,7 +1,19 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, statSync, symlinkSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { lazyfsFixture, pattern, put, syncPath, text } from './lazyfs-fixture.ts';
+
+const FALLOC_FL_KEEP_SIZE = 1;
+const FALLOC_FL_PUNCH_HOLE = 2;
+const EOPNOTSUPP = 95;
+const FALLOCATE = `
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(sys.argv[1], os.O_RDWR)
+r = libc.fallocate(fd, int(sys.argv[2]), ctypes.c_long(0), ctypes.c_long(int(sys.argv[3])))
+print(r if r == 0 else f"{r} {ctypes.get_errno()}")
+`;
 
 // Bookkeeping of un-fsynced state on a real lazyfs mount, one rule per test (README.md beside
 // this file states the rules). Each test mounts its own empty backing directory.
@@ -270,5 +282,64 @@ describe('lazyfs: what survives `lose`', () => {
     expect(durable.subarray(1 << 20).toString()).toBe('tail');
     expect(durable.subarray(4, 1 << 20).every((b) => b === 0)).toBe(true);
     expect(statSync(join(m.backing, 'sparse')).blocks).toBeLessThan(64); // only the written pages reached the disk
+  });
+
+  it('appends at the size readers see (O_APPEND), and loses the unsynced appends', async () => {
+    const m = await fs.mount();
+    const f = join(m.mountpoint, 'log');
+    const append = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
+    put(f, 'one\n', 'fsync', 0, append);
+    put(f, 'two\n', 'none', 0, append); // the offset is ignored: O_APPEND writes at the end
+    put(f, 'three\n', 'none', 0, append);
+    expect(text(f)).toBe('one\ntwo\nthree\n');
+    m.lose();
+    expect(text(f)).toBe('one\n');
+    put(f, 'four\n', 'none', 0, append);
+    expect(text(f)).toBe('one\nfour\n');
+  });
+
+  it('supports fallocate that grows the file (unsynced until fsync) and refuses hole punching', async () => {
+    const m = await fs.mount();
+    const f = join(m.mountpoint, 'prealloc');
+    put(f, 'wal header', 'fsync');
+    // fallocate(2) itself, through libc (util-linux's fallocate(1) fsyncs afterwards).
+    const fallocate = (mode: number, length: number) =>
+      execa('python3', ['-c', FALLOCATE, f, String(mode), String(length)], { reject: false });
+    expect((await fallocate(0, 1 << 20)).exitCode).toBe(0); // mode 0: the size grows
+    expect(statSync(f).size).toBe(1 << 20);
+    expect((await fallocate(FALLOC_FL_KEEP_SIZE, 4 << 20)).stdout).toBe('0');
+    expect(statSync(f).size).toBe(1 << 20);
+    expect((await fallocate(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 4096)).stdout).toBe(`-1 ${EOPNOTSUPP}`);
+    expect(m.stat().fsyncs).toBe(1);
+    m.lose();
+    expect(text(f)).toBe('wal header');
+    await fallocate(0, 1 << 20);
+    syncPath(f);
+    m.lose();
+    const data = readFileSync(f);
+    expect(data.length).toBe(1 << 20);
+    expect(data.subarray(0, 10).toString()).toBe('wal header');
+    expect(data.subarray(10).every((b) => b === 0)).toBe(true);
+  });
+
+  it('undoes symlinks and hard links that are not durable', async () => {
+    const m = await fs.mount({ metadata: 'posix' });
+    const p = (n: string) => join(m.mountpoint, n);
+    put(p('target'), 'shared inode', 'fsync');
+    syncPath(m.mountpoint);
+    symlinkSync('target', p('soft'));
+    linkSync(p('target'), p('hard'));
+    put(p('hard'), 'SHARED', 'fsync'); // one inode, two names: the data is durable through either
+    expect(readlinkSync(p('soft'))).toBe('target');
+    expect(text(p('soft'))).toBe('SHARED inode');
+    expect(m.lose().undone_names).toBe(2);
+    expect(readdirSync(m.mountpoint)).toEqual(['target']);
+    expect(text(p('target'))).toBe('SHARED inode');
+    symlinkSync('target', p('soft'));
+    linkSync(p('target'), p('hard'));
+    syncPath(m.mountpoint);
+    m.lose();
+    expect(readdirSync(m.mountpoint).sort()).toEqual(['hard', 'soft', 'target']);
+    expect(statSync(p('hard')).nlink).toBe(2);
   });
 });

@@ -383,6 +383,8 @@ static void *lz_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	/* The kernel must not hold written data of its own: each write reaches lazyfs at once. */
 	conn->want &= ~FUSE_CAP_WRITEBACK_CACHE;
+	/* 1 MiB writes instead of 128 KiB: fewer round trips for bulk writes (kernel >= 4.20). */
+	conn->max_write = 1 << 20;
 	/* No cached names or attributes: after a loss, sizes and names are asked again. */
 	cfg->entry_timeout = cfg->attr_timeout = cfg->negative_timeout = 0;
 	cfg->kernel_cache = cfg->auto_cache = cfg->direct_io = 0;
