@@ -201,7 +201,7 @@ static int do_attach(struct cs_target *t, const struct cs_vdso *v, const char *p
   rc = cs_target_write(t, p.code + section, path, strlen(path) + 1);
   if (!rc) rc = remote(t, "open of the offset file (is the path the same inside its mount namespace?)", SYS_openat, AT_FDCWD, (long)(p.code + section), O_RDONLY | O_CLOEXEC, 0, 0, 0, &fd);
   if (!rc) rc = remote(t, "mmap of the offset file", SYS_mmap, 0, CS_OFFSETS_FILE_SIZE, PROT_READ, MAP_SHARED, fd, 0, &shared);
-  if (fd >= 0) {
+  if (fd >= 0 && rc != CS_ENOPROC) {
     long ignored;
     int rc2 = remote(t, "close", SYS_close, fd, 0, 0, 0, 0, 0, &ignored);
     if (!rc) rc = rc2;
@@ -235,6 +235,12 @@ out:
   return rc;
 }
 
+static unsigned live_threads(const struct cs_target *t) {
+  unsigned n = 0;
+  for (size_t i = 0; i < t->n; i++) n += t->threads[i].tid != 0;
+  return n;
+}
+
 int cs_attach(pid_t pid, const char *path, int mode_req, struct cs_status *out) {
   char who[32];
   snprintf(who, sizeof who, "process %d", pid);
@@ -251,6 +257,7 @@ int cs_attach(pid_t pid, const char *path, int mode_req, struct cs_status *out) 
     t.syscall_insn = v.syscall_insn;
     rc = do_attach(&t, &v, path, mode_req, &of, out);
   }
+  out->threads = live_threads(&t);
   cs_target_release(&t);
   free(v.image);
   cs_offsets_close(&of);
@@ -265,6 +272,7 @@ int cs_detach(pid_t pid, int allow_backward, struct cs_status *out) {
   int rc = cs_target_stop(&t, pid);
   if (!rc) rc = load_vdso(pid, &v, who);
   if (!rc) rc = read_state(pid, &v, out);
+  out->threads = live_threads(&t);
   if (!rc && out->attached && out->monotonic_ns != 0 && !allow_backward)
     rc = cs_fail(CS_EREFUSED, "process %d has a monotonic offset of %lld ns: detaching would make its monotonic clock jump back (use --allow-monotonic-backward)",
                  pid, (long long)out->monotonic_ns);

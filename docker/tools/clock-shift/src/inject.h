@@ -10,6 +10,7 @@
 struct cs_status {
   int attached;
   int already;             /* attach found it attached to the same file */
+  unsigned threads;        /* attach/detach: threads that were stopped */
   uint64_t code;           /* the trampoline page */
   struct cs_header header;
   int64_t realtime_ns, monotonic_ns;

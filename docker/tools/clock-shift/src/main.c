@@ -124,7 +124,7 @@ static int cmd_attach(int argc, char **argv) {
   int rc = cs_attach(pid, file, mode, &s);
   if (rc && rc != CS_ECONFLICT) return rc;
   print_status(pid, &s);
-  printf(",\"already\":%s}\n", s.already ? "true" : "false");
+  printf(",\"already\":%s,\"threads\":%u}\n", s.already ? "true" : "false", s.threads);
   return rc;
 }
 
@@ -141,7 +141,7 @@ static int cmd_detach(int argc, char **argv) {
   struct cs_status s;
   int rc = cs_detach(pid, allow, &s);
   if (rc) return rc;
-  printf("{\"pid\":%d,\"detached\":%s}\n", pid, s.attached ? "true" : "false");
+  printf("{\"pid\":%d,\"detached\":%s,\"threads\":%u}\n", pid, s.attached ? "true" : "false", s.threads);
   return CS_OK;
 }
 

@@ -59,6 +59,8 @@ static int thread_alive(pid_t pid, pid_t tid) {
 /* After a ptrace call failed: the process is gone (exit 3), or a real error (exit 1). */
 static int lost(struct cs_target *t, const char *what, pid_t tid) {
   int e = errno;
+  /* ESRCH on a thread we hold: it was killed and is on its way out; give it a moment. */
+  for (int i = 0; e == ESRCH && i < 100 && cs_process_alive(t->pid); i++) usleep(10000);
   if (!cs_process_alive(t->pid)) return cs_fail(CS_ENOPROC, "process %d exited during injection", t->pid);
   return cs_fail(CS_EFAIL, "%s on thread %d of process %d: %s", what, tid, t->pid, strerror(e));
 }

@@ -4,6 +4,7 @@
  *                    each as the process sees it, and the real clock from the raw syscall
  *   probe bench MS   every MS ms, the cost of one clock_gettime(CLOCK_MONOTONIC) in ns
  *   probe no-vdso    unmaps its own vDSO first, then watches (a process without a vDSO)
+ *   probe traced     forks a child that its parent traces (PTRACE_TRACEME), prints the child's pid
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -11,8 +12,10 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +79,18 @@ int main(int argc, char **argv) {
       usleep(100000);
     }
   }
-  fprintf(stderr, "usage: probe watch | bench MS | no-vdso\n");
+  if (argc >= 2 && strcmp(argv[1], "traced") == 0) {
+    pid_t child = fork();
+    if (child == 0) {
+      ptrace(PTRACE_TRACEME, 0, 0, 0);
+      for (;;) pause();
+    }
+    printf("{\"child\":%d}\n", child);
+    fflush(stdout);
+    int status;
+    while (waitpid(child, &status, 0) == child && WIFSTOPPED(status)) ptrace(PTRACE_CONT, child, 0, (void *)(long)WSTOPSIG(status));
+    return 0;
+  }
+  fprintf(stderr, "usage: probe watch | bench MS | no-vdso | traced\n");
   return 2;
 }
