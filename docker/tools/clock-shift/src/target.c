@@ -30,9 +30,9 @@
 #define MAX_ROUNDS 100
 #define MAX_STEPS 64
 
-int cs_process_alive(pid_t pid) {
-  char path[64], buf[512];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+/* The state letter of /proc/.../stat (R, S, T, t, Z…), or 0 when it cannot be read. */
+static char stat_state(const char *path) {
+  char buf[512];
   int fd = open(path, O_RDONLY);
   if (fd < 0) return 0;
   ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -40,20 +40,21 @@ int cs_process_alive(pid_t pid) {
   if (n <= 0) return 0;
   buf[n] = 0;
   const char *paren = strrchr(buf, ')');
-  return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+  return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+static int live_state(char state) { return state != 0 && state != 'Z' && state != 'X'; }
+
+int cs_process_alive(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  return live_state(stat_state(path));
 }
 
 static int thread_alive(pid_t pid, pid_t tid) {
-  char path[64], buf[512];
+  char path[64];
   snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
-  int fd = open(path, O_RDONLY);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
-  const char *paren = strrchr(buf, ')');
-  return paren && paren[2] != 'Z' && paren[2] != 'X';
+  return live_state(stat_state(path));
 }
 
 /* After a ptrace call failed: the process is gone (exit 3), or a real error (exit 1). */
