@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { missingPackages } from '../../engine.ts';
@@ -30,7 +31,7 @@ export async function buildTargets(dir: string): Promise<{ probe: string; clockp
   const clockprint = join(dir, 'clockprint');
   const i386 = join(dir, 'i386-loop');
   await execa('cc', ['-O2', '-Wall', '-o', probe, join(testdata, 'probe.c')]);
-  await execa('go', ['build', '-o', clockprint, join(testdata, 'clockprint', 'main.go')], { env: { ...process.env, GO111MODULE: 'off', GOCACHE: join(dir, 'go-cache') } });
+  await execa('go', ['build', '-o', clockprint, join(testdata, 'clockprint', 'main.go')], { env: { ...process.env, GO111MODULE: 'off', GOCACHE: join(tmpdir(), 'clock-shift-go-cache') } });
   await execa('as', ['--32', '-o', `${i386}.o`, join(testdata, 'i386-loop.S')]);
   await execa('ld', ['-m', 'elf_i386', '-o', i386, `${i386}.o`]);
   return { probe, clockprint, i386 };
