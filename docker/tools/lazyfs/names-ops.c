@@ -62,57 +62,47 @@ int lz_ns_create(const char *rel, int flags, mode_t mode, int *fd)
 	return r;
 }
 
-int lz_ns_mknod(const char *rel, mode_t mode, dev_t rdev)
+enum maker { MAKE_NODE, MAKE_DIR, MAKE_SYMLINK };
+
+/* mknod, mkdir and symlink: a new name owned by the caller, logged as a creation. */
+static int make_name(const char *rel, enum maker how, mode_t mode, dev_t rdev, const char *target)
 {
 	struct id parent, subject;
 	struct stat pst;
+	int root = lz_cfg.root;
 	pthread_mutex_lock(&lz_ns_lock);
 	int r = lz_parent_id(rel, &parent, &pst);
-	if (r == 0 && mknodat(lz_cfg.root, rel, mode, rdev) < 0)
-		r = -errno;
+	if (r == 0) {
+		int made = how == MAKE_DIR       ? mkdirat(root, rel, mode)
+			   : how == MAKE_SYMLINK ? symlinkat(target, root, rel)
+						 : mknodat(root, rel, mode, rdev);
+		if (made < 0)
+			r = -errno;
+	}
 	if (r == 0) {
 		lz_set_owner(rel, &pst);
+		if (how == MAKE_DIR && (pst.st_mode & S_ISGID))
+			fchmodat(root, rel, mode | S_ISGID, 0);
 		lz_stat_id(rel, &subject, NULL);
-		lz_log(lz_reserve(), OP_CREATE, rel, NULL, false, false, subject, parent, none);
+		lz_log(lz_reserve(), how == MAKE_DIR ? OP_MKDIR : OP_CREATE, rel, NULL, false, false, subject, parent, none);
 	}
 	pthread_mutex_unlock(&lz_ns_lock);
 	return r;
+}
+
+int lz_ns_mknod(const char *rel, mode_t mode, dev_t rdev)
+{
+	return make_name(rel, MAKE_NODE, mode, rdev, NULL);
 }
 
 int lz_ns_mkdir(const char *rel, mode_t mode)
 {
-	struct id parent, subject;
-	struct stat pst;
-	pthread_mutex_lock(&lz_ns_lock);
-	int r = lz_parent_id(rel, &parent, &pst);
-	if (r == 0 && mkdirat(lz_cfg.root, rel, mode) < 0)
-		r = -errno;
-	if (r == 0) {
-		lz_set_owner(rel, &pst);
-		if (pst.st_mode & S_ISGID)
-			fchmodat(lz_cfg.root, rel, mode | S_ISGID, 0);
-		lz_stat_id(rel, &subject, NULL);
-		lz_log(lz_reserve(), OP_MKDIR, rel, NULL, false, false, subject, parent, none);
-	}
-	pthread_mutex_unlock(&lz_ns_lock);
-	return r;
+	return make_name(rel, MAKE_DIR, mode, 0, NULL);
 }
 
 int lz_ns_symlink(const char *target, const char *rel)
 {
-	struct id parent, subject;
-	struct stat pst;
-	pthread_mutex_lock(&lz_ns_lock);
-	int r = lz_parent_id(rel, &parent, &pst);
-	if (r == 0 && symlinkat(target, lz_cfg.root, rel) < 0)
-		r = -errno;
-	if (r == 0) {
-		lz_set_owner(rel, &pst);
-		lz_stat_id(rel, &subject, NULL);
-		lz_log(lz_reserve(), OP_CREATE, rel, NULL, false, false, subject, parent, none);
-	}
-	pthread_mutex_unlock(&lz_ns_lock);
-	return r;
+	return make_name(rel, MAKE_SYMLINK, 0, 0, target);
 }
 
 int lz_ns_link(const char *from, const char *to)
