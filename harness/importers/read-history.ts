@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
-import { parseJsonlHistory, toOp } from '../history/jsonl.ts';
+import { parseJsonlHistory, readOp, toOp } from '../history/jsonl.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
 import { jepsenEdnFormat } from './jepsen-edn.ts';
@@ -70,7 +70,26 @@ export function parseHistoryText(text: string, file: string, format?: string): O
       throw new InputError(`cannot tell the history format from the content; expected one of ${formatNames().join(', ')} (or pass --format)`, file, 1);
     }
   }
-  const ops = fmt.parse(text, file);
+  return wellFormed(fmt.parse(text, file), file);
+}
+
+/**
+ * A history built in code, checked as a file's is: each element must be an op (`index` and
+ * `time` default to its position), and the whole must pass {@link validateHistory}. Problems
+ * become an InputError naming the op.
+ */
+export function historyFromOps(ops: readonly unknown[]): Op[] {
+  const out: Op[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const raw = ops[i];
+    const op = readOp(typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { index: i, time: i, ...raw } : raw);
+    if (typeof op === 'string') throw new InputError(`history[${i}]: ${op}`);
+    out.push(op);
+  }
+  return wellFormed(out);
+}
+
+function wellFormed(ops: Op[], file?: string): Op[] {
   const problems = validateHistory(ops);
   if (problems.length > 0) {
     const p = problems[0]!;
