@@ -7,9 +7,10 @@
  *   node --import tsx scripts/build.ts [--types]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build, transform, type Plugin } from 'esbuild';
+import { buildClientScript, PREBUILT_ASSETS } from '../reports/client-bundle.ts';
 import { STAMP } from './dist-state.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -35,34 +36,35 @@ export function entryPoints(manifest: { exports: Record<string, string | ExportT
 
 /**
  * Bundled code shares its chunk's `import.meta.url`, so a module that finds files beside itself
- * (a database's Dockerfile, the report's client sources) would look in dist/. Each such module gets
+ * (a database's Dockerfile, a tool's C sources) would look in dist/. Each such module gets
  * the URL its source has in the package instead; the package ships those files at the same paths.
  */
-const sourceLocation: Plugin = {
-  name: 'source-location',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta.')) return undefined;
-      const path = relative(root, args.path).split(sep).join('/');
-      const { code } = await transform(text, {
-        loader: 'ts',
-        format: 'esm',
-        sourcefile: path,
-        tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
-        define: { 'import.meta.url': '__sourceUrl', 'import.meta.dirname': '__sourceDir', 'import.meta.filename': '__sourceFile' },
+export function sourceLocation(root: string): Plugin {
+  return {
+    name: 'source-location',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('import.meta.')) return undefined;
+        const path = relative(root, args.path).split(sep).join('/');
+        const { code } = await transform(text, {
+          loader: 'ts',
+          format: 'esm',
+          sourcefile: path,
+          tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+          define: { 'import.meta.url': '__sourceUrl', 'import.meta.dirname': '__sourceDir', 'import.meta.filename': '__sourceFile' },
+        });
+        // Every output file sits in dist/, one level below the package root.
+        const header = [`const __sourceUrl = new URL(${JSON.stringify(path)}, new URL('..', import.meta.url)).href;`];
+        if (/import\.meta\.(dirname|filename)/.test(text)) {
+          header.unshift(`import { fileURLToPath as __toPath } from 'node:url';`);
+          header.push('const __sourceFile = __toPath(__sourceUrl);', `const __sourceDir = __toPath(new URL('.', __sourceUrl)).replace(/[\\\\/]$/, '');`);
+        }
+        return { contents: `${header.join('\n')}\n${code}`, loader: 'js' };
       });
-      // Every output file sits in dist/, one level below the package root.
-      const header = [
-        `import { fileURLToPath as __toPath } from 'node:url';`,
-        `const __sourceUrl = new URL(${JSON.stringify(path)}, new URL('..', import.meta.url)).href;`,
-        `const __sourceFile = __toPath(__sourceUrl);`,
-        `const __sourceDir = __toPath(new URL('.', __sourceUrl)).replace(/[\\\\/]$/, '');`,
-      ].join('\n');
-      return { contents: `${header}\n${code}`, loader: 'js' };
-    });
-  },
-};
+    },
+  };
+}
 
 export async function buildDist(options: { types?: boolean } = {}): Promise<void> {
   const startedAt = Date.now();
@@ -84,10 +86,16 @@ export async function buildDist(options: { types?: boolean } = {}): Promise<void
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    plugins: [sourceLocation],
+    plugins: [sourceLocation(root)],
+    // reports/client-bundle.ts then reads the page's script and stylesheet prebuilt below.
+    define: { FAULTLINE_BUNDLED: 'true' },
   });
+  const client = await buildClientScript();
+  writeFileSync(join(root, PREBUILT_ASSETS.script), client.script);
+  copyFileSync(join(root, 'reports', 'client', 'report.css'), join(root, PREBUILT_ASSETS.style));
   if (options.types) execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-  const inputs = ['package.json', ...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'))];
+  const clientInputs = [...client.inputs.map((f) => relative(root, f).split(sep).join('/')), 'reports/client/report.css'];
+  const inputs = [...new Set(['package.json', ...Object.keys(result.metafile.inputs), ...clientInputs])].filter((f) => !f.startsWith('node_modules/'));
   writeFileSync(join(root, STAMP), `${JSON.stringify({ startedAt, inputs }, null, 1)}\n`);
 }
 
