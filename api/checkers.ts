@@ -25,7 +25,7 @@ export function consistencyModels(): string[] {
 
 export { casRegisterModel } from '../checkers/linearizable/models/cas-register.ts';
 export { registerModel } from '../checkers/linearizable/models/register.ts';
-export { kvModel } from '../checkers/linearizable/models/kv.ts';
+export { kvModel, type KvState } from '../checkers/linearizable/models/kv.ts';
 export { mutexModel } from '../checkers/linearizable/models/mutex.ts';
 export { setModel } from '../checkers/linearizable/models/set.ts';
 export { fifoQueueModel } from '../checkers/linearizable/models/fifo-queue.ts';

@@ -9,8 +9,8 @@ export type { Generator, GenContext, GenEvent, GenOp, Step, Thread } from '../ha
 export { DONE, emit, pending } from '../harness/generator/generator.ts';
 export { EMPTY, fromFn, items, log, once, repeat, sleep } from '../harness/generator/basic.ts';
 export { any, clients, concat, cycle, delay, eachThread, limit, mix, nemesis, onThreads, phases, stagger, synchronize, timeLimit } from '../harness/generator/combinators.ts';
-export { perKey, type PerKeyOptions } from '../harness/generator/per-key.ts';
+export { perKey, type Key, type PerKeyOptions } from '../harness/generator/per-key.ts';
 export { unfold } from '../harness/generator/unfold.ts';
 export { simulate, type SimulateOptions } from '../harness/generator/simulate.ts';
-export { Random, type Draw } from '../harness/random.ts';
-export type { Invocation } from '../harness/client.ts';
+export { Random, type Draw, type RandomStream } from '../harness/random.ts';
+export type { Completion, Invocation } from '../harness/client.ts';

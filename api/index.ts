@@ -10,7 +10,7 @@
  * `faultline/generators` has the generator combinators workloads are written with.
  * @module faultline
  */
-export { check, readHistory, type CheckOptions, type HistorySource, type ReadHistoryOptions } from './check.ts';
+export { check, readHistory, type CheckOptions, type HistorySource, type OpInput, type ReadHistoryOptions } from './check.ts';
 export type { HistoryCheckResult as CheckResult } from '../checkers/check-history.ts';
 export type { Anomaly, Validity } from '../harness/result.ts';
 export type { History, Op, OpType, Process } from '../harness/history/op.ts';
