@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HistoryBuilder } from '../test/support/history-builder.ts';
+import { HistoryBuilder, writeSkewHistory } from '../test/support/history-builder.ts';
 import { runCli } from '../test/support/cli-in-process.ts';
 import { opToJsonLine } from '../harness/history/jsonl.ts';
 import { check, InputError, readHistory, type CheckResult, type Model, type Op } from './index.ts';
@@ -60,12 +60,7 @@ describe('check()', () => {
   });
 
   it('gives the object `faultline check --json` prints, for every checker and consistency model the CLI has', async () => {
-    const h = new HistoryBuilder()
-      .invoke(0, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'x', 1]])
-      .invoke(1, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'y', 1]])
-      .ok(0, [['r', 'x', []], ['r', 'y', []], ['append', 'x', 1]])
-      .ok(1, [['r', 'x', []], ['r', 'y', []], ['append', 'y', 1]])
-      .build();
+    const h = writeSkewHistory();
     const file = join(dir, 'write-skew.jsonl');
     await writeFile(file, h.map(opToJsonLine).join('\n'));
     const cases: { options: { checker: string; consistencyModel?: string }; flags: string[] }[] = [
