@@ -34,7 +34,7 @@ describe('commands load only what they run', () => {
     const r = await loaded('--help');
     expect(r.stdout).toContain('faultline check <files..>');
     expect(r.project).toContain('cli/main.ts');
-    expect(r.project.filter((f) => /^(cli\/commands\/(?!usage)|checkers\/|docker\/|reports\/|workloads\/|nemesis\/)/.test(f))).toEqual([]);
+    expect(r.project.filter((f) => /^(cli\/commands\/(?!index)|checkers\/|docker\/|reports\/|workloads\/|nemesis\/)/.test(f))).toEqual([]);
     expect(r.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
   });
 

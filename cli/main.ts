@@ -1,8 +1,8 @@
 import chalk from 'chalk';
-import yargs, { type CommandModule } from 'yargs';
+import yargs from 'yargs';
 import { EXIT, EnvironmentError, InputError, errorText } from '../harness/errors.ts';
 import { configureColour } from './output.ts';
-import { COMMAND_NAMES, USAGE, type CommandName } from './commands/usage.ts';
+import { COMMANDS, type Command, type CommandName } from './commands/index.ts';
 import type { RunEnvironment } from './run/environment.ts';
 
 export interface CliOptions {
@@ -10,37 +10,21 @@ export interface CliOptions {
   environment?: () => Promise<RunEnvironment>;
 }
 
-type SetExit = (code: number) => void;
-type Command = CommandModule<object, never>;
-
-/**
- * Each command's module, imported only when that command runs: `--help` loads none of them, and
- * `check` never loads dockerode, esbuild or the report (start-up is what a CI step pays per call).
- */
-const LOAD: Record<CommandName, (setExit: SetExit, options: CliOptions) => Promise<Command>> = {
-  run: async (setExit, o) => (await import('./commands/run.ts')).runCommand(setExit, o.environment) as Command,
-  check: async (setExit) => (await import('./commands/check.ts')).checkCommand(setExit) as Command,
-  clean: async (setExit) => (await import('./commands/clean.ts')).cleanCommand(setExit) as Command,
-  doctor: async (setExit) => (await import('./commands/doctor.ts')).doctorCommand(setExit) as Command,
-  report: async () => (await import('./commands/report.ts')).reportCommand() as Command,
-  serve: async () => (await import('./commands/serve.ts')).serveCommand() as Command,
-  torture: async (setExit, o) => (await import('./commands/torture.ts')).tortureCommand(setExit, o.environment) as Command,
-};
-
 /** The command `argv` names (its first word), loaded; the others as their usage line only. */
-async function commands(argv: readonly string[], setExit: SetExit, options: CliOptions): Promise<Command[]> {
+async function commands(argv: readonly string[], setExit: (code: number) => void, options: CliOptions): Promise<Command[]> {
   const requested = argv.find((a) => !a.startsWith('-'));
   return Promise.all(
-    COMMAND_NAMES.map((name) =>
-      name === requested
-        ? LOAD[name](setExit, options)
-        : {
-            ...USAGE[name],
-            handler: () => {
-              throw new Error(`the ${name} command ran without its module`);
-            },
-          },
-    ),
+    (Object.keys(COMMANDS) as CommandName[]).map((name) => {
+      const { command, describe, load } = COMMANDS[name];
+      if (name === requested) return load({ setExit, environment: options.environment });
+      return {
+        command,
+        describe,
+        handler: () => {
+          throw new Error(`the ${name} command ran without its module`);
+        },
+      };
+    }),
   );
 }
 

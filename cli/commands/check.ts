@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { USAGE } from './usage.ts';
+import { usage } from './index.ts';
 import { checkHistory, resolveChecker, type HistoryCheckResult } from '../../checkers/check-history.ts';
 import { modelNames } from '../../checkers/linearizable/models/index.ts';
 import { checkerNames } from '../../checkers/registry.ts';
@@ -33,7 +33,7 @@ export type FileCheckResult = { file: string } & HistoryCheckResult;
 
 export function checkCommand(setExit: (code: number) => void): CommandModule<object, CheckArgs> {
   return {
-    ...USAGE.check,
+    ...usage('check'),
     builder: (y: Argv) =>
       y
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'history files, or run folders (store/<test>/<run>/) to re-check with their test\'s checkers' })

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { USAGE } from './usage.ts';
+import { usage } from './index.ts';
 import type { ReapReport } from '../../docker/reaper.ts';
 import { EXIT } from '../../harness/errors.ts';
 import { makePrinter } from '../output.ts';
@@ -11,7 +11,7 @@ interface CleanArgs {
 
 export function cleanCommand(setExit: (code: number) => void): CommandModule<object, CleanArgs> {
   return {
-    ...USAGE.clean,
+    ...usage('clean'),
     builder: (y: Argv) =>
       y
         .option('all', { type: 'boolean', default: false, describe: 'also remove runs whose controller is still alive' })

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { USAGE } from './usage.ts';
+import { usage } from './index.ts';
 import { startStoreServer } from '../../reports/serve/store-server.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
 import { numberFlag } from '../number-flag.ts';
@@ -13,7 +13,7 @@ interface ServeArgs {
 /** `faultline serve`: browse the store's runs and reports until Ctrl-C. */
 export function serveCommand(): CommandModule<object, ServeArgs> {
   return {
-    ...USAGE.serve,
+    ...usage('serve'),
     builder: (y: Argv) =>
       y
         .option('store', { type: 'string', default: 'store', describe: 'the store folder' })
