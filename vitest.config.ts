@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{harness,checkers,workloads,nemesis,docker,reports,test}/**/*.test.ts'],
+          include: ['{harness,checkers,workloads,nemesis,docker,ssh,reports,test}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 60_000,
         },
