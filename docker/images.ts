@@ -32,6 +32,8 @@ export interface ImageOptions {
   noCache?: boolean;
   /** Tag under another repository (benchmarks build a throwaway copy). */
   repository?: string;
+  /** The build context when the image's folder is not under docker/ (ssh/practice-host). */
+  dir?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export function imageTag(name: string, hash: string, repository = 'faultline'): 
 export async function ensureImage(name: string, options: ImageOptions = {}): Promise<ImageRef> {
   const docker = options.docker ?? dockerClient();
   const log = options.log ?? stderrLog;
-  const dir = join(IMAGES_DIR, name);
+  const dir = options.dir ?? join(IMAGES_DIR, name);
   if (!existsSync(join(dir, 'Dockerfile'))) {
     throw new InputError(`no image ${JSON.stringify(name)}: ${join(dir, 'Dockerfile')} does not exist (images: ${imageNames().join(', ')})`);
   }
