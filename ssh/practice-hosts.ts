@@ -67,6 +67,16 @@ export function practiceFiles(out: string): { inventory: string; keyFile: string
   return { inventory, keyFile: `${base}.key`, publicKey: `${base}.key.pub`, knownHosts: `${base}.known_hosts` };
 }
 
+/** The files `hostsUp` would write, after checking `count` and that none of them exists yet. */
+export function checkHostsUp(count: number, out: string): ReturnType<typeof practiceFiles> {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PRACTICE_HOSTS) throw new InputError(`--count must be an integer from 1 to ${MAX_PRACTICE_HOSTS}, got ${count}`);
+  const files = practiceFiles(out);
+  for (const f of [files.inventory, files.keyFile, files.knownHosts]) {
+    if (existsSync(f)) throw new InputError(`${f} already exists: run faultline hosts down --inventory ${files.inventory} first, or choose another --out`);
+  }
+  return files;
+}
+
 /**
  * Starts `count` Debian containers running sshd on a network of their own, with a fresh ed25519
  * key pair (the controller's) and a fresh host key each, and writes an inventory (0600) with a
@@ -77,11 +87,7 @@ export function practiceFiles(out: string): { inventory: string; keyFile: string
 export async function hostsUp(options: HostsUpOptions): Promise<PracticeHosts> {
   const { count, engine } = options;
   const log = options.log ?? (() => undefined);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PRACTICE_HOSTS) throw new InputError(`--count must be an integer from 1 to ${MAX_PRACTICE_HOSTS}, got ${count}`);
-  const files = practiceFiles(options.out);
-  for (const f of [files.inventory, files.keyFile, files.knownHosts]) {
-    if (existsSync(f)) throw new InputError(`${f} already exists: run faultline hosts down --inventory ${files.inventory} first, or choose another --out`);
-  }
+  const files = checkHostsUp(count, options.out);
   const user = options.user ?? 'root';
   const setId = randomBytes(3).toString('hex');
   const labels = { [PRACTICE_LABEL.set]: setId, [PRACTICE_LABEL.inventory]: files.inventory };
