@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,9 @@ import { loadInventory, type Inventory } from './inventory.ts';
 import { hostsDown, hostsUp, type PracticeHosts, type PracticeHostsEngine } from './practice-hosts.ts';
 import { SshCluster } from './ssh-cluster.ts';
 
-// A controller SIGKILLed mid-run leaves processes, rules and run directories on its hosts;
-// cleanHosts (`faultline clean --inventory FILE`) removes them, and spares a run that is alive.
+// A controller stopped with Ctrl-C tears its own run down (the cluster's shutdown hook). One
+// SIGKILLed mid-run leaves processes, rules and run directories on its hosts; cleanHosts
+// (`faultline clean --inventory FILE`) removes them, and spares a run that is alive.
 
 const work = mkdtempSync(join(tmpdir(), 'faultline-ssh-clean-'));
 const fixture = fileURLToPath(new URL('../test/fixtures/orphan-ssh-run.ts', import.meta.url));
@@ -47,21 +49,40 @@ async function state(runId: string): Promise<Record<string, { processes: number;
   return out;
 }
 
+/** Starts the fixture controller for `runId` and waits until its run is in place on every host. */
+async function controller(runId: string, ...flags: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, practice.inventory, runId, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes(`ready ${runId}`)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the controller exited (${code}) before it was ready`)));
+  });
+  return child;
+}
+
+describe('a controller stopped with Ctrl-C', () => {
+  it('tears its run down itself: no process, rule or run directory is left', async () => {
+    const runId = `clean-sigint-${process.pid}`;
+    const child = await controller(runId, '--handle-signals');
+    expect(await state(runId)).toEqual({ n1: { processes: 2, chainLines: 3, dir: true }, n2: { processes: 2, chainLines: 3, dir: true } });
+    child.kill('SIGINT');
+    // 130: the shutdown handlers ran the teardown hook and exited, rather than the signal killing it.
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(130);
+    expect(await state(runId)).toEqual({ n1: { processes: 0, chainLines: 0, dir: false }, n2: { processes: 0, chainLines: 0, dir: false } });
+  });
+});
+
 describe('cleanHosts', () => {
   it('removes everything a SIGKILLed controller left, and spares a live run', async () => {
     const live = await SshCluster.connect({ inventory, runId: `clean-live-${process.pid}`, faults: true, controller: controllerLabels(`clean-live-${process.pid}`), log: () => undefined });
     await PARTITION_CHAIN.install(live, 'n1');
     const runId = `clean-orphan-${process.pid}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, practice.inventory, runId], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = await controller(runId);
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (b: Buffer) => {
-          out += b.toString();
-          if (out.includes(`ready ${runId}`)) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`the controller exited (${code}) before it was ready`)));
-      });
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       // It died with everything in place: two processes, a chain (hook, declaration, rule) and a run directory per host.
