@@ -7,6 +7,8 @@ import { Random } from '../harness/random.ts';
 import { silentLogger } from '../harness/run/logger.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import type { NemesisContext } from '../nemesis/nemesis.ts';
+import { MIN_NODES, TOPOLOGIES, type Grudge } from '../nemesis/grudge.ts';
+import { interfaces, setNetem } from '../nemesis/netem.ts';
 import { PACKET_CHAIN, PacketNemesis } from '../nemesis/packet.ts';
 import { PARTITION_CHAIN, PartitionNemesis } from '../nemesis/partition.ts';
 import { fakeDatabase } from '../test/fakes/fake-cluster.ts';
@@ -173,6 +175,32 @@ describe.each([
       await nemesis.teardown(ctx);
     }
     for (const n of cluster.nodes) expect((await cluster.exec(n.name, ['iptables', '-w', '-S'])).stdout).not.toContain('faultline');
+  });
+
+  it('every partition topology the nemesis draws on three hosts installs exactly its grudge, and heals', async () => {
+    const nemesis = new PartitionNemesis();
+    const ip = new Map(cluster.nodes.map((n) => [n.name, n.ip]));
+    await nemesis.setup(ctx);
+    try {
+      // primaries needs a database that names its leaders; the fake one does not.
+      for (const topology of TOPOLOGIES.filter((t) => t !== 'primaries' && MIN_NODES[t] <= cluster.nodes.length)) {
+        const { grudge } = (await nemesis.invoke({ f: 'start-partition', value: { topology } }, ctx)).value as { grudge: Grudge };
+        for (const n of cluster.nodes) {
+          const want = (grudge[n.name] ?? []).map((from) => `-A faultline-partition -s ${ip.get(from)}/32 -j DROP`).sort();
+          expect((await PARTITION_CHAIN.rules(cluster, n.name)).sort(), `${topology} on ${n.name}`).toEqual(want);
+        }
+      }
+      await nemesis.invoke({ f: 'stop-partition', value: null }, ctx);
+      for (const n of cluster.nodes) expect(await PARTITION_CHAIN.rules(cluster, n.name)).toEqual([]);
+    } finally {
+      await nemesis.teardown(ctx);
+    }
+  });
+
+  it('netem\'s own commands: the interface listing runs, tc is refused with the reason and changes nothing', async () => {
+    expect(await interfaces(cluster, 'n1')).toContain('eth0');
+    await expect(setNetem(cluster, 'n1', ['delay', '50ms'])).rejects.toThrow(/netExec on n1 \(an SSH host\): tc netem on a host would shape all of its traffic.*refused: tc qdisc replace dev eth0 root netem delay 50ms/);
+    expect((await cluster.exec('n1', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toContain('netem');
   });
 
   it('packet loss drops only traffic from the other test hosts, never the controller\'s', async () => {
