@@ -1,46 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { controllerLabels, controllerLiveness } from '../docker/labels.ts';
 import { PARTITION_CHAIN } from '../nemesis/partition.ts';
-import { practiceEngine } from '../test/support/practice-hosts.ts';
+import { usePracticeHosts } from '../test/support/practice-hosts.ts';
 import { cleanHosts } from './clean-hosts.ts';
 import { HostConnection } from './connection.ts';
 import { chainTag } from './host-net.ts';
-import { loadInventory, type Inventory } from './inventory.ts';
-import { hostsDown, hostsUp, type PracticeHosts, type PracticeHostsEngine } from './practice-hosts.ts';
 import { SshCluster } from './ssh-cluster.ts';
 
 // A controller stopped with Ctrl-C tears its own run down (the cluster's shutdown hook). One
 // SIGKILLed mid-run leaves processes, rules and run directories on its hosts; cleanHosts
 // (`faultline clean --inventory FILE`) removes them, and spares a run that is alive.
 
-const work = mkdtempSync(join(tmpdir(), 'faultline-ssh-clean-'));
+const lab = usePracticeHosts(2);
 const fixture = fileURLToPath(new URL('../test/fixtures/orphan-ssh-run.ts', import.meta.url));
-let engine: PracticeHostsEngine;
-let practice: PracticeHosts;
-let inventory: Inventory;
-
-beforeAll(async () => {
-  engine = await practiceEngine();
-  practice = await hostsUp({ count: 2, out: join(work, 'inventory.yaml'), engine });
-  inventory = loadInventory(practice.inventory);
-});
-
-afterAll(async () => {
-  if (practice) await hostsDown({ engine, inventory: practice.inventory });
-  rmSync(work, { recursive: true, force: true });
-});
 
 /** What run `runId` has on each host: its processes, its chains (with rules), its run directory. */
 async function state(runId: string): Promise<Record<string, { processes: number; chainLines: number; dir: boolean }>> {
   const out: Record<string, { processes: number; chainLines: number; dir: boolean }> = {};
-  for (const h of inventory.hosts) {
-    const conn = await HostConnection.open(h, { knownHostsFile: inventory.knownHosts!, acceptNewHostKeys: false });
+  for (const h of lab.inventory.hosts) {
+    const conn = await HostConnection.open(h, { knownHostsFile: lab.inventory.knownHosts!, acceptNewHostKeys: false });
     const script = `pgrep -fc '^sleep 360[01]$'; iptables -w -S | grep -c -- '-${chainTag(runId)}'; test -d /var/lib/faultline/runs/${runId} && echo yes || echo no`;
     const [p, c, d] = (await conn.run(script, { timeoutMs: 10_000, what: 'state' })).stdout.toString().trim().split('\n');
     conn.close();
@@ -51,7 +32,7 @@ async function state(runId: string): Promise<Record<string, { processes: number;
 
 /** Starts the fixture controller for `runId` and waits until its run is in place on every host. */
 async function controller(runId: string, ...flags: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, practice.inventory, runId, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, lab.up.inventory, runId, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -78,7 +59,7 @@ describe('a controller stopped with Ctrl-C', () => {
 
 describe('cleanHosts', () => {
   it('removes everything a SIGKILLed controller left, and spares a live run', async () => {
-    const live = await SshCluster.connect({ inventory, runId: `clean-live-${process.pid}`, faults: true, controller: controllerLabels(`clean-live-${process.pid}`), log: () => undefined });
+    const live = await SshCluster.connect({ inventory: lab.inventory, runId: `clean-live-${process.pid}`, faults: true, controller: controllerLabels(`clean-live-${process.pid}`), log: () => undefined });
     await PARTITION_CHAIN.install(live, 'n1');
     const runId = `clean-orphan-${process.pid}`;
     const child = await controller(runId);
@@ -89,11 +70,11 @@ describe('cleanHosts', () => {
       expect(await state(runId)).toEqual({ n1: { processes: 2, chainLines: 3, dir: true }, n2: { processes: 2, chainLines: 3, dir: true } });
 
       // Without a way to tell live from dead, nothing is removed.
-      const cautious = await cleanHosts(inventory);
+      const cautious = await cleanHosts(lab.inventory);
       expect(cautious.removed).toEqual([]);
       expect(cautious.spared.map((s) => s.why)).toContain('nothing says whether its controller still runs (--all removes it)');
 
-      const report = await cleanHosts(inventory, { liveness: (labels) => controllerLiveness(labels) });
+      const report = await cleanHosts(lab.inventory, { liveness: (labels) => controllerLiveness(labels) });
       expect(report.problems).toEqual([]);
       expect(report.processesLeft).toBe(0);
       expect(report.removed.sort((a, b) => a.node.localeCompare(b.node))).toEqual([
@@ -115,12 +96,12 @@ describe('cleanHosts', () => {
   });
 
   it('removes a chain whose run directory is already gone, and with all, every run', async () => {
-    const cluster = await SshCluster.connect({ inventory, runId: `clean-all-${process.pid}`, faults: true, log: () => undefined });
+    const cluster = await SshCluster.connect({ inventory: lab.inventory, runId: `clean-all-${process.pid}`, faults: true, log: () => undefined });
     await PARTITION_CHAIN.install(cluster, 'n2');
     await cluster.exec('n1', ['sleep', '3600'], { detach: true });
     // A teardown cut short after the run directory went: only the chain is left.
     await cluster.exec('n2', ['rm', '-rf', cluster.runDir('n2')]);
-    const report = await cleanHosts(inventory, { all: true });
+    const report = await cleanHosts(lab.inventory, { all: true });
     expect(report.removed).toEqual([{ node: 'n1', runId: cluster.runId }]);
     expect(report.orphanChains).toEqual([{ node: 'n2', chain: `faultline-partition-${chainTag(cluster.runId)}` }]);
     expect(await state(cluster.runId)).toEqual({ n1: { processes: 0, chainLines: 0, dir: false }, n2: { processes: 0, chainLines: 0, dir: false } });
@@ -129,8 +110,8 @@ describe('cleanHosts', () => {
   });
 
   it('reports a host it cannot reach and still cleans the others', async () => {
-    const hosts = [...inventory.hosts, { ...inventory.hosts[0]!, name: 'n9', address: '127.0.0.1', port: 1 }];
-    const report = await cleanHosts({ ...inventory, hosts });
+    const hosts = [...lab.inventory.hosts, { ...lab.inventory.hosts[0]!, name: 'n9', address: '127.0.0.1', port: 1 }];
+    const report = await cleanHosts({ ...lab.inventory, hosts });
     expect(report.problems).toEqual(['n9 (root@127.0.0.1:1): cannot connect: connection refused (is sshd listening on port 1?)']);
   });
 });

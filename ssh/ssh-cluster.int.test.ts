@@ -1,47 +1,31 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../harness/errors.ts';
 import { Random } from '../harness/random.ts';
 import { silentLogger } from '../harness/run/logger.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import type { NemesisContext } from '../nemesis/nemesis.ts';
 import { MIN_NODES, TOPOLOGIES, type Grudge } from '../nemesis/grudge.ts';
+import type { NemesisContext } from '../nemesis/nemesis.ts';
 import { interfaces, setNetem } from '../nemesis/netem.ts';
 import { PACKET_CHAIN, PacketNemesis } from '../nemesis/packet.ts';
 import { PARTITION_CHAIN, PartitionNemesis } from '../nemesis/partition.ts';
 import { fakeDatabase } from '../test/fakes/fake-cluster.ts';
-import { practiceEngine } from '../test/support/practice-hosts.ts';
+import { usePracticeHosts } from '../test/support/practice-hosts.ts';
 import { HostConnection } from './connection.ts';
 import { chainTag } from './host-net.ts';
-import { loadInventory, type Inventory } from './inventory.ts';
-import { hostsDown, hostsUp, type PracticeHosts, type PracticeHostsEngine } from './practice-hosts.ts';
+import type { Inventory } from './inventory.ts';
 import { SshCluster } from './ssh-cluster.ts';
 
 // The Cluster contract on practice hosts, reached only over SSH: once logged in as root, once as a
 // user with passwordless sudo. Faults are checked by what they do (TCP connects between hosts).
 
-const work = mkdtempSync(join(tmpdir(), 'faultline-ssh-int-'));
-let engine: PracticeHostsEngine;
-let practice: PracticeHosts;
-let root: Inventory;
+const lab = usePracticeHosts(3);
 
 /** The practice hosts as another user of their image: `faultline` (with `sudo: true`) or `plain`. */
 function as(user: 'faultline' | 'plain', sudo: boolean): Inventory {
-  return { ...root, hosts: root.hosts.map((h) => ({ ...h, user, sudo })) };
+  return { ...lab.inventory, hosts: lab.inventory.hosts.map((h) => ({ ...h, user, sudo })) };
 }
-
-beforeAll(async () => {
-  engine = await practiceEngine();
-  practice = await hostsUp({ count: 3, out: join(work, 'inventory.yaml'), engine });
-  root = loadInventory(practice.inventory);
-});
-
-afterAll(async () => {
-  if (practice) await hostsDown({ engine, inventory: practice.inventory });
-  rmSync(work, { recursive: true, force: true });
-});
 
 /** Whether `from` completes a TCP connect to `to`'s sshd within 1.5 s. */
 async function connects(cluster: SshCluster, from: string, to: string): Promise<boolean> {
@@ -52,8 +36,8 @@ async function connects(cluster: SshCluster, from: string, to: string): Promise<
 
 /** What is left on a host of run `runId`, seen over a fresh connection as root: processes, chains, the run directory. */
 async function leftovers(node: string, runId: string, dir: string): Promise<string> {
-  const host = root.hosts.find((h) => h.name === node)!;
-  const conn = await HostConnection.open(host, { knownHostsFile: root.knownHosts!, acceptNewHostKeys: false });
+  const host = lab.inventory.hosts.find((h) => h.name === node)!;
+  const conn = await HostConnection.open(host, { knownHostsFile: lab.inventory.knownHosts!, acceptNewHostKeys: false });
   try {
     const script = `ps -eo args= | grep -E 'faultline-test-marker|sleep 4[0-9]{3}' | grep -v grep; iptables -w -S | grep -- '-${chainTag(runId)}'; ls -d ${dir} 2>/dev/null; true`;
     return (await conn.run(script, { timeoutMs: 10_000, what: 'leftovers' })).stdout.toString().trim();
@@ -63,7 +47,7 @@ async function leftovers(node: string, runId: string, dir: string): Promise<stri
 }
 
 describe.each([
-  ['root', () => root],
+  ['root', () => lab.inventory],
   ['sudo', () => as('faultline', true)],
 ])('the Cluster contract over SSH, logged in as %s (as root or through passwordless sudo)', (who, inventory) => {
   let cluster: SshCluster;
@@ -134,7 +118,7 @@ describe.each([
     await cluster.writeFile('n1', '/tmp/faultline-int/a/bin', bytes);
     expect(await cluster.readFile('n1', '/tmp/faultline-int/a/bin')).toEqual(bytes);
     await cluster.writeFile('n1', '/tmp/faultline-int/a/b/text', 'hello\n');
-    const dest = mkdtempSync(join(work, 'copy-'));
+    const dest = mkdtempSync(join(lab.work, 'copy-'));
     await cluster.copyOut('n1', '/tmp/faultline-int/a', dest);
     expect(readFileSync(join(dest, 'a', 'b', 'text'), 'utf8')).toBe('hello\n');
     expect(readFileSync(join(dest, 'a', 'bin'))).toEqual(bytes);
@@ -143,7 +127,7 @@ describe.each([
     // A detached process's output is collected in the run directory.
     await cluster.exec('n1', ['sh', '-c', 'echo logged'], { detach: true });
     await expect(cluster.readFile('n1', `${cluster.runDir('n1')}/logs`)).rejects.toThrow(`${cluster.runDir('n1')}/logs on n1 is not a regular file`);
-    const logs = mkdtempSync(join(work, 'logs-'));
+    const logs = mkdtempSync(join(lab.work, 'logs-'));
     await expect.poll(async () => {
       await cluster.copyOut('n1', `${cluster.runDir('n1')}/logs`, logs);
       return readdirSync(join(logs, 'logs')).map((f) => readFileSync(join(logs, 'logs', f), 'utf8')).join('');
@@ -245,7 +229,7 @@ describe('a user without sudo', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message.split('\n')).toEqual([
       'cannot run on these hosts:',
-      ...root.hosts.map((h) => `  - ${h.name} (plain@${h.address}:22): network faults need root (iptables), but plain is not root and the inventory does not say sudo: true for this host`),
+      ...lab.inventory.hosts.map((h) => `  - ${h.name} (plain@${h.address}:22): network faults need root (iptables), but plain is not root and the inventory does not say sudo: true for this host`),
     ]);
     const cluster = await SshCluster.connect({ inventory: as('plain', false), log: () => undefined });
     try {
@@ -263,6 +247,6 @@ describe('a user without sudo', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toContain('n1 (plain@');
     expect((err as Error).message).toMatch(/the inventory says sudo: true, but `sudo -n true` fails as plain: .*(password is required|not in the sudoers|may not run sudo)/);
-    for (const h of root.hosts) expect(await leftovers(h.name, 'none', '/home/plain/.faultline/runs/*')).toBe('');
+    for (const h of lab.inventory.hosts) expect(await leftovers(h.name, 'none', '/home/plain/.faultline/runs/*')).toBe('');
   });
 });
