@@ -40,8 +40,10 @@ const SYMBOLIC_NUMBERS: Record<string, number> = { Inf: Infinity, '-Inf': -Infin
 export class EdnReader {
   pos = 0;
   private depth = 0;
-  /** Elements of the collections being read; each takes its slice when it closes. */
+  /** Elements of the collections being read, up to `top`; each takes its part when it closes.
+   * (A pointer rather than `stack.length = base`: setting an array's length is a runtime call.) */
   private readonly stack: unknown[] = [];
+  private top = 0;
   private readonly tokenHashes = new Int32Array(TOKEN_CACHE_SIZE);
   private readonly tokens: (string | undefined)[] = new Array(TOKEN_CACHE_SIZE);
   /** Start of the top-level form being read, for {@link EdnIncomplete}. */
@@ -58,7 +60,7 @@ export class EdnReader {
     this.final = final;
     this.pos = 0;
     this.depth = 0;
-    this.stack.length = 0;
+    this.top = 0;
   }
 
   /** Skips whitespace, commas, comments and discarded forms; true if a form follows. */
@@ -73,7 +75,7 @@ export class EdnReader {
     this.skip();
     this.formStart = this.pos;
     this.depth = 0;
-    this.stack.length = 0;
+    this.top = 0;
     return this.readForm();
   }
 
@@ -101,7 +103,7 @@ export class EdnReader {
     }
     this.pos = p + 1;
     this.depth = 1;
-    this.stack.length = 0;
+    this.top = 0;
     for (;;) {
       this.skipAll();
       if (this.pos >= text.length) this.end('expected "}" to close the map, got the end of the input', p);
@@ -177,7 +179,7 @@ export class EdnReader {
     const open = this.pos - 1;
     this.enter(open);
     const { stack } = this;
-    const base = stack.length;
+    const base = this.top;
     for (;;) {
       this.skipAll();
       // Reported where the collection opened: that is the line a person has to fix.
@@ -185,11 +187,12 @@ export class EdnReader {
       if (this.text.charCodeAt(this.pos) === close) {
         this.pos++;
         this.depth--;
-        const out = exactArray(stack, base);
-        stack.length = base;
+        const out = exactArray(stack, base, this.top);
+        this.top = base;
         return out;
       }
-      stack.push(this.readForm());
+      const value = this.readForm();
+      stack[this.top++] = value;
     }
   }
 
@@ -381,12 +384,11 @@ export class EdnReader {
 }
 
 /**
- * `stack[base..]` as a new array of exactly that size. Literals for the short ones (micro-ops,
- * small transactions): V8 tracks literal allocation sites and, seeing that their arrays live
- * on, allocates them straight in the old generation instead of copying each one twice.
+ * `stack[base..top)` as a new array of exactly that size. Literals for the short ones
+ * (micro-ops, small transactions) skip the generic copy.
  */
-function exactArray(stack: unknown[], base: number): unknown[] {
-  switch (stack.length - base) {
+function exactArray(stack: unknown[], base: number, top: number): unknown[] {
+  switch (top - base) {
     case 0:
       return [];
     case 1:
@@ -398,7 +400,7 @@ function exactArray(stack: unknown[], base: number): unknown[] {
     case 4:
       return [stack[base], stack[base + 1], stack[base + 2], stack[base + 3]];
     default:
-      return stack.slice(base);
+      return stack.slice(base, top);
   }
 }
 

@@ -33,7 +33,7 @@ class JepsenEdnParser implements ChunkParser {
   private closer = 0;
   private openedAt = 0;
   /** The op map being read: the keys an op uses, reset for each (see EdnReader.readMapInto). */
-  private readonly fields: Record<string, unknown> = { index: undefined, time: undefined, type: undefined, process: undefined, f: undefined, value: undefined, key: undefined, node: undefined, error: undefined };
+  private readonly fields: OpFields = clear({} as OpFields);
 
   constructor(private readonly file: string) {
     this.builder = new JepsenOpsBuilder(file);
@@ -64,9 +64,7 @@ class JepsenEdnParser implements ChunkParser {
           this.forms++;
           continue;
         }
-        const fields = this.fields;
-        for (const k in fields) fields[k] = undefined;
-        const value = reader.readMapInto(fields) ? fields : reader.read();
+        const value = reader.readMapInto(clear(this.fields)) ? this.fields : reader.read();
         if (this.closer === 0) this.forms++;
         builder.add(value, lines.lineOf(at));
       }
@@ -85,4 +83,19 @@ class JepsenEdnParser implements ChunkParser {
     if (this.closer !== 0) throw new InputError(`EDN: expected "${String.fromCharCode(this.closer)}" to close the history, got the end of the input`, this.file, this.openedAt);
     return this.builder.finish();
   }
+}
+
+type OpFields = Record<'index' | 'time' | 'type' | 'process' | 'f' | 'value' | 'key' | 'node' | 'error', unknown>;
+
+function clear(fields: OpFields): OpFields {
+  fields.index = undefined;
+  fields.time = undefined;
+  fields.type = undefined;
+  fields.process = undefined;
+  fields.f = undefined;
+  fields.value = undefined;
+  fields.key = undefined;
+  fields.node = undefined;
+  fields.error = undefined;
+  return fields;
 }

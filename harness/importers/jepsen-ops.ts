@@ -1,5 +1,5 @@
 import { InputError } from '../errors.ts';
-import { isMicroOpList, OP_TYPES, type Op, type OpType } from '../history/op.ts';
+import { isMicroOpList, type Op, type OpType } from '../history/op.ts';
 import { preview } from '../history/preview.ts';
 import { LineIndex } from '../history/line-index.ts';
 import type { ParsedHistory } from './format.ts';
@@ -48,41 +48,60 @@ export class JepsenOpsBuilder {
     const { file } = this;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`expected an op map, got ${preview(raw)}`, file, line);
     const o = raw as Record<string, unknown>;
-    const type = stripColon(o.type);
-    if (!OP_TYPES.includes(type as OpType)) throw new InputError(`expected :type to be one of :invoke, :ok, :fail, :info; got ${preview(o.type)}`, file, line);
+    const type = opType(o.type);
+    if (type === undefined) throw new InputError(`expected :type to be one of :invoke, :ok, :fail, :info; got ${preview(o.type)}`, file, line);
     let process = stripColon(o.process);
     if (process === undefined || process === null) {
       if (this.firstWithoutProcess === 0) this.firstWithoutProcess = line;
       process = NO_PROCESS;
-    } else if (Number.isInteger(process) && (process as number) >= 0) {
-      this.withProcess++;
-    } else if (process === 'nemesis') {
+    } else if ((Number.isInteger(process) && (process as number) >= 0) || process === 'nemesis') {
       this.withProcess++;
     } else {
       throw new InputError(`expected :process to be a non-negative integer or :nemesis; got ${preview(o.process)}`, file, line);
     }
-    const value = o.value === undefined ? null : o.value;
+    let value: unknown = o.value === undefined ? null : o.value;
     let f = stripColon(o.f);
     if (f === undefined || f === null) {
       if (!isMicroOpList(value)) throw new InputError(`expected :f (the op's function); an op without one is read as an Elle transaction only when its :value is a list of [:append|:r|:w key value] micro-ops, got ${preview(value)}`, file, line);
       f = 'txn';
       this.inferredTxn++;
-    } else if ((typeof f !== 'string' || f === '') && typeof f !== 'number') {
+    } else if (typeof f === 'number') {
+      f = String(f);
+    } else if (typeof f !== 'string' || f === '') {
       throw new InputError(`expected :f to be a keyword or string; got ${preview(o.f)}`, file, line);
     }
-    if (typeof o.time !== 'number') {
-      if (o.time !== undefined && o.time !== null) throw new InputError(`expected :time to be a number (nanoseconds); got ${preview(o.time)}`, file, line);
+    let time = o.time;
+    if (typeof time !== 'number') {
+      if (time !== undefined && time !== null) throw new InputError(`expected :time to be a number (nanoseconds); got ${preview(time)}`, file, line);
       this.allTimed = false;
+      time = 0;
     }
     if (o.index !== undefined && o.index !== null) this.checkIndex(o.index, line);
-    const op: Op = { index: this.ops.length, time: typeof o.time === 'number' ? o.time : 0, type: type as OpType, process: process as Op['process'], f: String(f), value };
+    let key: string | number | undefined;
     if (o.key !== undefined && o.key !== null) {
       if (typeof o.key !== 'string' && typeof o.key !== 'number') throw new InputError(`expected :key to be a string, keyword or number; got ${preview(o.key)}`, file, line);
-      op.key = o.key;
+      key = o.key;
     }
+    const index = this.ops.length;
+    if (process !== 'nemesis') {
+      this.clientOps++;
+      if (key !== undefined) this.keyed = true;
+      else if (f !== 'txn' && isTuple(value)) {
+        // Split now (see the class comment); finish() joins it back unless every op had one.
+        if (f !== 'cas') this.allCas = false;
+        if (Array.isArray(value[1])) this.nestedTuple = true;
+        key = value[0];
+        value = value[1];
+        this.markSplit(index);
+      }
+    }
+    // One literal per shape, so an op is one object (adding `key` later would add a second).
+    const op: Op =
+      key === undefined
+        ? { index, time: time as number, type, process: process as Op['process'], f: f as string, value }
+        : { index, time: time as number, type, process: process as Op['process'], f: f as string, value, key };
     if (typeof o.node === 'string') op.node = o.node;
     if (o.error !== undefined && o.error !== null) op.error = typeof o.error === 'string' ? o.error : JSON.stringify(o.error);
-    if (op.process !== 'nemesis') this.splitTuple(op);
     this.ops.push(op);
     this.lines.push(line);
   }
@@ -96,25 +115,14 @@ export class JepsenOpsBuilder {
     this.lastIndexLine = line;
   }
 
-  /** Lifts `k` out of a `[k v]` value now; `finish` undoes it unless every client op had one. */
-  private splitTuple(op: Op): void {
-    this.clientOps++;
-    if (op.key !== undefined) this.keyed = true;
-    if (op.f === 'txn' || op.key !== undefined) return;
-    const v = op.value;
-    if (!Array.isArray(v) || v.length !== 2 || (typeof v[0] !== 'string' && typeof v[0] !== 'number')) return;
-    if (op.f !== 'cas') this.allCas = false;
-    if (Array.isArray(v[1])) this.nestedTuple = true;
-    op.key = v[0];
-    op.value = v[1];
+  private markSplit(index: number): void {
     this.tuples++;
-    const i = op.index;
-    if (i >= this.split.length) {
+    if (index >= this.split.length) {
       const grown = new Uint8Array(this.split.length * 2);
       grown.set(this.split);
       this.split = grown;
     }
-    this.split[i] = 1;
+    this.split[index] = 1;
   }
 
   finish(): ParsedHistory {
@@ -140,6 +148,29 @@ export class JepsenOpsBuilder {
       const { key, ...rest } = ops[i]!;
       ops[i] = { ...rest, value: [key, rest.value] };
     }
+  }
+}
+
+function isTuple(v: unknown): v is [string | number, unknown] {
+  return Array.isArray(v) && v.length === 2 && (typeof v[0] === 'string' || typeof v[0] === 'number');
+}
+
+function opType(v: unknown): OpType | undefined {
+  switch (v) {
+    case 'invoke':
+    case ':invoke':
+      return 'invoke';
+    case 'ok':
+    case ':ok':
+      return 'ok';
+    case 'fail':
+    case ':fail':
+      return 'fail';
+    case 'info':
+    case ':info':
+      return 'info';
+    default:
+      return undefined;
   }
 }
 
