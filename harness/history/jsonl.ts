@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { LineIndex } from './line-index.ts';
-import { MAX_NESTING, nestsDeeperThan } from './nesting.ts';
+import { nestsDeeperThan, TOO_DEEP } from './nesting.ts';
 import { OP_TYPES, type Op, type OpType } from './op.ts';
 import { preview } from './preview.ts';
 
@@ -72,7 +72,7 @@ export function toOp(raw: unknown, file: string, line: number): Op {
   if (o.key !== undefined && typeof o.key !== 'string' && typeof o.key !== 'number') fail('expected "key": a string or number');
   if (o.node !== undefined && typeof o.node !== 'string') fail('expected "node": a string');
   if (o.error !== undefined && typeof o.error !== 'string') fail('expected "error": a string');
-  if (nestsDeeperThan(o)) fail(`expected values nested at most ${MAX_NESTING} levels deep`);
+  if (nestsDeeperThan(o)) fail(TOO_DEEP);
   const op: Op = {
     index: o.index as number,
     time: o.time as number,

@@ -7,6 +7,9 @@
  */
 export const MAX_NESTING = 100;
 
+/** The refusal, worded alike in every format. */
+export const TOO_DEEP = `values nested more than ${MAX_NESTING} levels deep`;
+
 /** True if `value` nests deeper than `limit` levels (arrays and objects count). Stops early. */
 export function nestsDeeperThan(value: unknown, limit = MAX_NESTING): boolean {
   if (typeof value !== 'object' || value === null) return false;

@@ -1,6 +1,7 @@
 import type { History, Op, Process } from './op.ts';
 
 export interface HistoryProblem {
+  /** Position of the op in the history (its index, when indices are sound). */
   index: number;
   message: string;
 }
@@ -31,20 +32,20 @@ export function validateHistory(history: History, { maxProblems = 20, monotoneTi
   const add = (index: number, message: string) => problems.push({ index, message });
   for (let i = 0; i < history.length && problems.length < maxProblems; i++) {
     const op = history[i]!;
-    if (op.index !== i) add(op.index, `index ${op.index} at position ${i}: indices must be dense from 0`);
-    if (monotoneTime && op.time < lastTime) add(op.index, `time ${op.time} is before the previous op's ${lastTime}`);
+    if (op.index !== i) add(i, `index ${op.index} at position ${i}: indices must be dense from 0`);
+    if (monotoneTime && op.time < lastTime) add(i, `time ${op.time} is before the previous op's ${lastTime}`);
     if (op.time > lastTime) lastTime = op.time;
     const open = inFlight.get(op.process);
     // Jepsen records nemesis ops as an info "invoke" followed by an info completion.
     const opens = op.type === 'invoke' || (op.process === 'nemesis' && !open);
     if (opens) {
-      if (open) add(op.index, `process ${op.process} invoked ${op.f} while op ${open.index} (${open.f}) is still in flight`);
+      if (open) add(i, `process ${op.process} invoked ${op.f} while op ${open.index} (${open.f}) is still in flight`);
       inFlight.set(op.process, op);
     } else if (!open) {
-      add(op.index, `${op.type} for process ${op.process} without an open invoke`);
+      add(i, `${op.type} for process ${op.process} without an open invoke`);
     } else {
-      if (open.f !== op.f) add(op.index, `process ${op.process} completed f=${op.f} but invoked f=${open.f} (op ${open.index})`);
-      else if (open.key !== op.key) add(op.index, `process ${op.process} completed key ${JSON.stringify(op.key)} but invoked key ${JSON.stringify(open.key)} (op ${open.index})`);
+      if (open.f !== op.f) add(i, `process ${op.process} completed f=${op.f} but invoked f=${open.f} (op ${open.index})`);
+      else if (open.key !== op.key) add(i, `process ${op.process} completed key ${JSON.stringify(op.key)} but invoked key ${JSON.stringify(open.key)} (op ${open.index})`);
       inFlight.delete(op.process);
     }
   }

@@ -1,4 +1,4 @@
-import { MAX_NESTING } from '../history/nesting.ts';
+import { MAX_NESTING, TOO_DEEP } from '../history/nesting.ts';
 
 /**
  * A reader for the EDN that Jepsen writes, into plain JSON-like values: keywords and symbols
@@ -171,7 +171,7 @@ export class EdnReader {
   /** Every collection goes one level down; past {@link MAX_NESTING} the input is refused
    * (it would overflow the stack here or in whatever walks the value later). */
   private enter(at: number): void {
-    if (++this.depth > MAX_NESTING) throw new EdnSyntaxError(`values nested more than ${MAX_NESTING} levels deep`, at);
+    if (++this.depth > MAX_NESTING) throw new EdnSyntaxError(TOO_DEEP, at);
   }
 
   /** Reads the elements of a collection whose opening bracket was just consumed. */

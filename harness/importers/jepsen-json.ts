@@ -1,5 +1,5 @@
 import { InputError } from '../errors.ts';
-import { MAX_NESTING, nestsDeeperThan } from '../history/nesting.ts';
+import { nestsDeeperThan, TOO_DEEP } from '../history/nesting.ts';
 import type { Op } from '../history/op.ts';
 import { preview } from '../history/preview.ts';
 import { lineAt } from './edn.ts';
@@ -22,8 +22,6 @@ export function parseJepsenJson(text: string, file = '<history>'): Op[] {
   parser.push(textChunk(text));
   return parser.finish().ops;
 }
-
-const DEEP = `values nested more than ${MAX_NESTING} levels deep`;
 
 class JepsenJsonParser implements ChunkParser {
   private readonly builder: JepsenOpsBuilder;
@@ -58,7 +56,7 @@ class JepsenJsonParser implements ChunkParser {
       } catch {
         throw new InputError(`expected one JSON op object per line, got ${preview(l)}`, this.file, line);
       }
-      if (nestsDeeperThan(value)) throw new InputError(DEEP, this.file, line);
+      if (nestsDeeperThan(value)) throw new InputError(TOO_DEEP, this.file, line);
       this.builder.add(value, line);
     }
   }
@@ -92,7 +90,7 @@ class JepsenJsonParser implements ChunkParser {
         }
         offset = skipObject(text, at);
       }
-      if (nestsDeeperThan(value)) throw new InputError(DEEP, file, base + line);
+      if (nestsDeeperThan(value)) throw new InputError(TOO_DEEP, file, base + line);
       this.builder.add(value, base + line);
     }
   }
