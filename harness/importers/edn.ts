@@ -116,7 +116,7 @@ export class EdnReader {
       if (this.pos >= text.length) this.end(`expected a value for map key ${JSON.stringify(key)}`, this.pos);
       if (text.charCodeAt(this.pos) === 0x7d) throw new EdnSyntaxError(`expected a value for map key ${JSON.stringify(key)}`, this.pos);
       const value = this.readForm();
-      if (typeof key === 'string' && key in fields) fields[key] = value;
+      if (typeof key === 'string' && Object.hasOwn(fields, key)) fields[key] = value;
     }
   }
 
@@ -212,7 +212,11 @@ export class EdnReader {
       this.skipAll();
       if (this.pos >= this.text.length) this.end(`expected a value for map key ${JSON.stringify(key)}`, this.pos);
       if (this.text.charCodeAt(this.pos) === 0x7d) throw new EdnSyntaxError(`expected a value for map key ${JSON.stringify(key)}`, this.pos);
-      out[typeof key === 'string' ? key : JSON.stringify(key)] = this.readForm();
+      const name = typeof key === 'string' ? key : JSON.stringify(key);
+      const value = this.readForm();
+      // "__proto__" is data here, not the object's prototype.
+      if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      else out[name] = value;
     }
   }
 
