@@ -141,7 +141,7 @@ describe('Porcupine etcd logs', () => {
 
   it('names the line that does not fit', () => {
     expect(() => parsePorcupineLog(`${log}INFO  jepsen.util - x\t:ok\t:read\t1\n`, 'e.log')).toThrow('e.log:5: expected "INFO jepsen.util - <process> :<type> :<f> <value>"');
-    expect(() => parsePorcupineLog('INFO  jepsen.util - 1\t:ok\t:read\t[1\n', 'e.log')).toThrow('e.log:1: expected an EDN value after :read, got "[1"');
+    expect(() => parsePorcupineLog('INFO  jepsen.util - 1\t:ok\t:read\t[1\n', 'e.log')).toThrow('e.log:1: expected an EDN value after :read (expected "]" to close the collection, got the end of the input), got "[1"');
   });
 });
 

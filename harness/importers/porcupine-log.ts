@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
 import type { Op, OpType } from '../history/op.ts';
+import { preview } from '../history/preview.ts';
 import { EdnReader, EdnSyntaxError } from './edn.ts';
 import { LineIndex } from '../history/line-index.ts';
 import type { ChunkParser, HistoryFormat, ParsedHistory, TextChunk } from './format.ts';
@@ -80,7 +81,7 @@ function readValue(text: string, f: string, file: string, line: number): unknown
     }
     return value;
   } catch (err) {
-    if (err instanceof EdnSyntaxError) throw new InputError(`expected an EDN value after :${f}, got ${JSON.stringify(text)}`, file, line);
+    if (err instanceof EdnSyntaxError) throw new InputError(`expected an EDN value after :${f} (${err.message}), got ${preview(text)}`, file, line);
     throw err;
   }
 }
