@@ -22,6 +22,9 @@ export function parseJepsenEdn(text: string, file = '<history>'): Op[] {
   return parser.finish().ops;
 }
 
+/** No op map is this long; a form that is has lost its closing quote or bracket. */
+const MAX_FORM_CHARS = 64 * 2 ** 20;
+
 class JepsenEdnParser implements ChunkParser {
   private readonly reader = new EdnReader('');
   private readonly builder: JepsenOpsBuilder;
@@ -72,6 +75,8 @@ class JepsenEdnParser implements ChunkParser {
       if (err instanceof EdnIncomplete) {
         this.carry = text.slice(err.start);
         this.carryLine = lines.lineOf(err.start);
+        // Each chunk re-reads the unfinished form: an unclosed string would make that quadratic.
+        if (this.carry.length > MAX_FORM_CHARS) throw new InputError(`EDN: this form runs on for more than ${MAX_FORM_CHARS / 2 ** 20} MiB without closing (an unclosed string or bracket?)`, this.file, this.carryLine);
         return;
       }
       if (err instanceof EdnSyntaxError) throw new InputError(`EDN: ${err.message}`, this.file, firstLine + lineAt(text, err.offset) - 1);
