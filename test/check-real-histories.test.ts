@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getChecker } from '../checkers/registry.ts';
+import { readHistory } from '../harness/importers/read-history.ts';
 import { runCli } from './support/cli-in-process.ts';
 
 /**
@@ -48,5 +50,14 @@ describe('check refuses bad input with 254 and one line naming file and line, ne
     expect(r.code).toBe(254);
     expect(r.stderr).toContain(`${path}${message}`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('a completion-only history read with completionOnly (what --completion-only will give)', () => {
+  it('gets a verdict: the aborted read it plants is found', async () => {
+    const { ops } = await readHistory(fixture('completion-only.edn'), { completionOnly: true });
+    const r = await getChecker('list-append')!.check(ops, { consistencyModel: 'read-committed' });
+    expect(r.valid).toBe(false);
+    expect(r.anomalyTypes).toEqual(['G1a']);
   });
 });
