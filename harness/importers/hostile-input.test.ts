@@ -88,6 +88,11 @@ describe('text encoding', () => {
     await expect(readHistoryFile(path)).rejects.toThrow(`${path}:2: byte 0x${bytes[0]!.toString(16)} is not UTF-8 text`);
   });
 
+  it.each(samples)('Windows line ends (CRLF) read the same: %s', async (_, text) => {
+    const plain = await readHistory(file(text));
+    expect((await readHistory(file(text.replace(/\n/g, '\r\n')))).ops).toEqual(plain.ops);
+  });
+
   it('multi-byte UTF-8 is read as it is', async () => {
     const ops = await readHistoryFile(file('{:type :invoke, :f :write, :value "é€😀", :process 0, :key "ключ"}\n'));
     expect(ops[0]).toMatchObject({ value: 'é€😀', key: 'ключ' });
