@@ -21,6 +21,10 @@ afterAll(async () => {
 
 async function sh(script: string, args: string[], stdin = ''): Promise<{ stdout: string; stderr: string; code: number }> {
   const child = run('/bin/sh', ['-c', script, 'faultline', ...args], { timeout: 20_000 });
+  // A script that exits without reading its stdin (a refusal) closes the pipe first: not a failure.
+  child.child.stdin!.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   child.child.stdin!.end(stdin);
   try {
     const { stdout, stderr } = await child;
