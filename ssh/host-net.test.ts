@@ -84,6 +84,9 @@ describe('the nemeses on SSH hosts (their commands, unchanged, translated)', () 
     const nemesis = new PacketNemesis();
     // The nemesis refuses netem itself on this kernel; the translation is what stands on a kernel that has it.
     expect(refusal(['tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'netem', 'delay', '100ms'])).toMatch(/not supported on SSH hosts \(packet loss is: --nemesis packet:loss\)/);
+    // Clearing netem (every heal after an attempted delay) touches nothing: the host's own qdisc stays.
+    expect(translateNetCommand(['tc', 'qdisc', 'del', 'dev', 'eth0', 'root'], undefined, ctx)).toEqual({ argv: ['true'] });
+    expect(refusal(['tc', 'qdisc', 'del', 'dev', 'eth0', 'root', 'handle', '1:'])).toMatch(/tc netem on a host/);
     await nemesis.teardown(c);
     expect(PACKET_CHAIN.name).toBe('faultline-packet');
     expect(PARTITION_CHAIN.name).toBe('faultline-partition');

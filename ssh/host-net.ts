@@ -13,7 +13,9 @@ import { createHash } from 'node:crypto';
  *   the controller's SSH connection comes from (the run would lose that host);
  * - rewrites packet loss (`! -i lo -m statistic … -j DROP`, every source in a container) into one
  *   rule per other test host: on a host, "every source" would include the controller and every
- *   other machine that talks to it.
+ *   other machine that talks to it;
+ * - refuses netem (`tc`): it would shape all of the host's traffic. Removing netem is a no-op, as
+ *   faultline never added any.
  *
  * Pure: the SSH cluster runs the translated command and maps chain names back in its output.
  */
@@ -71,6 +73,9 @@ export function translateNetCommand(argv: readonly string[], stdin: string | und
       if (args.join(' ') === '-o link show') return { argv: [...argv] };
       throw refuse('only `ip -o link show` (read-only) is allowed');
     case 'tc':
+      // Heals and teardowns clear netem wherever a delay was attempted. faultline never puts a
+      // qdisc on a host, so it has none to remove there, and whatever qdisc the host has is its own.
+      if (/^qdisc del dev \S+ root$/.test(args.join(' '))) return { argv: ['true'] };
       throw refuse(TC_REFUSAL);
     default:
       throw refuse('a host runs only faultline\'s own iptables chains there (iptables, iptables-restore)');

@@ -7,7 +7,7 @@ import { silentLogger } from '../harness/run/logger.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import { MIN_NODES, TOPOLOGIES, type Grudge } from '../nemesis/grudge.ts';
 import type { NemesisContext } from '../nemesis/nemesis.ts';
-import { interfaces, setNetem } from '../nemesis/netem.ts';
+import { clearNetem, interfaces, setNetem } from '../nemesis/netem.ts';
 import { PACKET_CHAIN, PacketNemesis } from '../nemesis/packet.ts';
 import { PARTITION_CHAIN, PartitionNemesis } from '../nemesis/partition.ts';
 import { fakeDatabase } from '../test/fakes/fake-cluster.ts';
@@ -181,10 +181,14 @@ describe.each([
     }
   });
 
-  it('netem\'s own commands: the interface listing runs, tc is refused with the reason and changes nothing', async () => {
+  it('netem\'s own commands: the interface listing runs, tc is refused with the reason, clearing is a no-op, nothing changes', async () => {
     expect(await interfaces(cluster, 'n1')).toContain('eth0');
     await expect(setNetem(cluster, 'n1', ['delay', '50ms'])).rejects.toThrow(/netExec on n1 \(an SSH host\): tc netem on a host would shape all of its traffic.*refused: tc qdisc replace dev eth0 root netem delay 50ms/);
-    expect((await cluster.exec('n1', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).not.toContain('netem');
+    const before = (await cluster.exec('n1', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout;
+    expect(before).not.toContain('netem');
+    // The heal after a refused delay clears netem: nothing of faultline's to remove, and the host's own qdisc stays.
+    await clearNetem(cluster, 'n1');
+    expect((await cluster.exec('n1', ['tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout).toBe(before);
   });
 
   it('packet loss drops only traffic from the other test hosts, never the controller\'s', async () => {
