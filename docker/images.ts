@@ -95,7 +95,7 @@ export async function ensureImage(name: string, options: ImageOptions = {}): Pro
     `image-${name.replaceAll('/', '-')}`, // a lock file name: tools/lazyfs → tools-lazyfs
     async () => {
       if (!options.noCache && (await imageExists(docker, tag))) return { name, tag, hash, built: false };
-      log(`building image ${tag} from docker/${name}/Dockerfile (new or changed)`);
+      log(`building image ${tag} from ${options.dir === undefined ? `docker/${name}` : dir}/Dockerfile (new or changed)`);
       const started = Date.now();
       await buildImage(docker, dir, tag, { [IMAGE_LABEL]: name, [HASH_LABEL]: hash }, options.noCache ?? false, log);
       log(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
