@@ -109,6 +109,22 @@ describe('cleanHosts', () => {
     await cluster.teardown();
   });
 
+  it('sees the runs of every user on a host: a live run logged in through sudo keeps its chain when root cleans', async () => {
+    const viaSudo = { ...lab.inventory, hosts: lab.inventory.hosts.map((h) => ({ ...h, user: 'faultline', sudo: true })) };
+    const runId = `clean-sudo-${process.pid}`;
+    const other = await SshCluster.connect({ inventory: viaSudo, runId, faults: true, controller: controllerLabels(runId), log: () => undefined });
+    try {
+      expect(other.runDir('n1')).toBe(`/home/faultline/.faultline/runs/${runId}`);
+      await PARTITION_CHAIN.install(other, 'n1');
+      const report = await cleanHosts(lab.inventory, { liveness: (labels) => controllerLiveness(labels) });
+      expect(report.orphanChains).toEqual([]);
+      expect(report.spared).toContainEqual({ node: 'n1', runId, why: 'its controller is still running' });
+      expect((await other.netExec('n1', ['iptables', '-w', '-S', 'faultline-partition'])).exitCode).toBe(0);
+    } finally {
+      await other.teardown();
+    }
+  });
+
   it('reports a host it cannot reach and still cleans the others', async () => {
     const hosts = [...lab.inventory.hosts, { ...lab.inventory.hosts[0]!, name: 'n9', address: '127.0.0.1', port: 1 }];
     const report = await cleanHosts({ ...lab.inventory, hosts });

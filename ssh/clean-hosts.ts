@@ -31,7 +31,7 @@ export interface CleanHostsReport {
   problems: string[];
 }
 
-/** Where run directories may be, for a login user whose home is `home`. */
+/** Where run directories may be, for a login user whose home is `home` (as root, scripts/runs.sh adds every user's). */
 function bases(home: string): string[] {
   return ['/var/lib/faultline/runs', `${home.replace(/\/+$/, '')}/.faultline/runs`];
 }

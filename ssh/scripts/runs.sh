@@ -1,7 +1,12 @@
-# runs BASE...: the run directories under each base (`run DIR<TAB>run.json on one line`) and every
-# faultline chain on the host (`chain NAME`), for cleanHosts.
+# runs BASE...: the run directories under each base, and as root under every user's home too
+# (`run DIR<TAB>run.json on one line`), and every faultline chain on the host (`chain NAME`), for
+# cleanHosts. As root it must see every user's runs: a run logged in through sudo keeps its
+# directory in its user's home, and its chains would otherwise look orphaned.
 PATH="$PATH:/usr/sbin:/sbin"
-for b; do
+{
+  for b; do echo "$b"; done
+  if [ "$(id -u)" = 0 ]; then getent passwd | cut -d: -f6 | sed 's|/*$|/.faultline/runs|'; fi
+} | sort -u | while IFS= read -r b; do
   for d in "$b"/*/; do
     [ -d "$d" ] || continue
     printf 'run %s\t' "${d%/}"
