@@ -11,17 +11,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Cluster } from '../docker/cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
 import { DockerCluster } from '../docker/docker-cluster.ts';
 import { Random } from '../harness/random.ts';
-import { silentLogger } from '../harness/run/logger.ts';
+import { silentLogger } from '../harness/logger.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import { PartitionNemesis } from '../nemesis/partition.ts';
 import { HostConnection } from '../ssh/connection.ts';
 import { loadInventory } from '../ssh/inventory.ts';
 import { hostsDown, hostsUp } from '../ssh/practice-hosts.ts';
 import { SshCluster } from '../ssh/ssh-cluster.ts';
-import { fakeDatabase } from '../test/fakes/fake-cluster.ts';
+import { fakeDatabase } from '../test/support/fake-cluster.ts';
 import { practiceEngine } from '../test/support/practice-hosts.ts';
 
 const argv = process.argv.slice(2);

@@ -1,7 +1,7 @@
-import { InputError } from '../harness/errors.ts';
+import { InputError, errorText } from '../harness/errors.ts';
 import type { History } from '../harness/history/op.ts';
 import type { CheckOptions, Checker } from './checker.ts';
-import type { CheckResult } from './result.ts';
+import { unknown, type CheckResult } from '../harness/result.ts';
 
 /**
  * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and
@@ -16,13 +16,7 @@ export async function checkSafe(checker: Checker, history: History, options: Che
     result = await checker.check(history, options);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    result = {
-      checker: checker.name,
-      valid: 'unknown',
-      anomalyTypes: [],
-      anomalies: [],
-      error: `checker ${checker.name} crashed: ${err instanceof Error ? err.message : String(err)}`,
-    };
+    result = unknown(checker.name, `checker ${checker.name} crashed: ${errorText(err, { name: false })}`);
   }
   const checkMs = performance.now() - start;
   return { ...result, stats: { ...result.stats, checkMs: result.stats?.checkMs ?? checkMs } };

@@ -1,5 +1,5 @@
 import type { History } from '../harness/history/op.ts';
-import type { CheckResult } from './result.ts';
+import type { CheckResult } from '../harness/result.ts';
 
 export interface CheckOptions {
   /** Wall-clock budget for this check in ms; past it the checker answers `unknown`. */
@@ -20,6 +20,17 @@ export interface Checker {
   /** One line for `--help`. */
   readonly description: string;
   check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
+  /**
+   * What each anomaly type it reports means, in one line for a person who has not read Adya's
+   * thesis: the report prints it above the anomaly. A type without one gets a generic line.
+   */
+  readonly meanings?: Readonly<Record<string, string>>;
+  /**
+   * The `kind`s of structured explanation its anomalies carry (`cycle`, `linearizability`; see
+   * explanations.ts): the report draws each with the renderer of that kind. Explanations of any
+   * other shape are shown as data.
+   */
+  readonly explanationKinds?: readonly string[];
   /** Says what is wrong with options it cannot use (an unknown model), before any checking. */
   validateOptions?(options: CheckOptions): string | undefined;
 }

@@ -1,9 +1,8 @@
 import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import type { Anomaly, CheckResult } from './result.ts';
+import { FINAL_READ } from './conventions.ts';
+import { unknown, type Anomaly, type CheckResult } from '../harness/result.ts';
 
-/** The invoke value that marks a read as a final read (after faults healed and the recovery window). */
-export const FINAL_READ = 'final';
 
 interface FinalRead {
   key: string | number;
@@ -21,11 +20,12 @@ interface FinalRead {
 export const convergedChecker: Checker = {
   name: 'converged',
   description: 'after recovery, final reads of each key from every node return the same value',
+  meanings: { diverged: 'after recovery, nodes still disagree on a key’s value: a node never caught up (or kept a write the others lost)' },
   check(history: History): CheckResult {
     const reads = finalReads(history);
     const base = { checker: 'converged' } as const;
     if (reads.length === 0) {
-      return { ...base, valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the history has no final reads (the run ended before them, or the workload makes none)' };
+      return unknown('converged', 'the history has no final reads (the run ended before them, or the workload makes none)');
     }
     const byKey = new Map<string | number, FinalRead[]>();
     for (const r of reads) {
@@ -61,7 +61,7 @@ export const convergedChecker: Checker = {
     if (anomalies.length > 0) return { ...base, valid: false, anomalyTypes: ['diverged'], anomalies, details };
     if (unanswered.length > 0) {
       const nodes = [...new Set(unanswered.flatMap((u) => u.nodes))].sort();
-      return { ...base, valid: 'unknown', anomalyTypes: [], anomalies, details, error: `${nodes.join(', ')} answered no final read of ${unanswered.length} of ${byKey.size} keys, so convergence is unverified there` };
+      return unknown('converged', `${nodes.join(', ')} answered no final read of ${unanswered.length} of ${byKey.size} keys, so convergence is unverified there`, { details });
     }
     return { ...base, valid: true, anomalyTypes: [], anomalies, details };
   },

@@ -1,6 +1,6 @@
 import type { History } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult } from './result.ts';
+import { anomalyTypesOf, type Anomaly, type CheckResult } from '../harness/result.ts';
 
 export interface OutcomeCounts {
   ok: number;
@@ -18,6 +18,7 @@ export interface OutcomeCounts {
 export const statsChecker: Checker = {
   name: 'stats',
   description: 'ok / fail / info counts per operation; invalid when some operation never succeeded',
+  meanings: { 'never-succeeded': 'an operation never succeeded: a workload whose operations all fail tests nothing' },
   check(history: History): CheckResult {
     const byF = new Map<string, OutcomeCounts>();
     const inFlight = new Map<number, string>();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecOptions, ExecResult } from '../docker/cluster.ts';
+import type { ExecOptions, ExecResult } from '../harness/cluster.ts';
 import { Random } from '../harness/random.ts';
-import { silentLogger } from '../harness/run/logger.ts';
+import { silentLogger } from '../harness/logger.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import type { NemesisContext } from '../nemesis/nemesis.ts';
+import type { NemesisContext } from '../harness/nemesis.ts';
 import { PACKET_CHAIN, PacketNemesis } from '../nemesis/packet.ts';
 import { PARTITION_CHAIN, PartitionNemesis } from '../nemesis/partition.ts';
-import { FakeCluster, fakeDatabase } from '../test/fakes/fake-cluster.ts';
+import { FakeCluster, fakeDatabase } from '../test/support/fake-cluster.ts';
 import { chainTag, hostChain, restoreChainNames, translateNetCommand, type HostNetContext } from './host-net.ts';
 
 const TAG = chainTag('run-1');

@@ -5,7 +5,7 @@ import { isIPv4 } from 'node:net';
 import { posix } from 'node:path';
 import { finished } from 'node:stream/promises';
 import tarFs from 'tar-fs';
-import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from '../docker/cluster.ts';
+import type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from '../harness/cluster.ts';
 import { InputError } from '../harness/errors.ts';
 import { onShutdown } from '../harness/shutdown.ts';
 import { HostConnection, type HostKeyPolicy, type RunOptions, type RunResult } from './connection.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getChecker } from '../checkers/registry.ts';
 import { simulateRegister } from '../checkers/linearizable/simulate-register.ts';
-import type { CheckResult } from '../checkers/result.ts';
+import type { CheckResult } from '../harness/result.ts';
 import { opToJsonLine } from '../harness/history/jsonl.ts';
 import type { Op } from '../harness/history/op.ts';
 import { parseHistoryText } from '../harness/importers/read-history.ts';

@@ -1,5 +1,6 @@
 import type { Checker } from '../checker.ts';
 import { checkTransactions } from './check-transactions.ts';
+import { ELLE_MEANINGS } from './meanings.ts';
 import { analyzeRwRegister } from './rw-register.ts';
 
 /**
@@ -9,6 +10,8 @@ import { analyzeRwRegister } from './rw-register.ts';
 export const rwRegisterChecker: Checker = {
   name: 'rw-register',
   description: 'Elle-style read/write registers: G0…G2 from inferred version orders (--consistency-model, --sequential-keys, --linearizable-keys)',
+  meanings: ELLE_MEANINGS,
+  explanationKinds: ['cycle'],
   check: (history, options) =>
     checkTransactions(history, options, {
       checker: 'rw-register',

@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult } from '../result.ts';
+import { unknown, type Anomaly, type CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit, show } from './ops.ts';
 import { InputError } from '../../harness/errors.ts';
 
@@ -15,6 +15,12 @@ import { InputError } from '../../harness/errors.ts';
 export const bankChecker: Checker = {
   name: 'bank',
   description: 'Jepsen bank: every read conserves the total, without negative balances (--total-amount, --negative-balances)',
+  meanings: {
+    'wrong-total': 'wrong total: a read saw account balances that do not add up to the constant total',
+    'negative-value': 'negative value: a read saw a balance below zero, which the workload never allows',
+    'nil-balance': 'missing balance: a read returned no balance for an account that exists',
+    'unexpected-key': 'unexpected account: a read returned an account the test never created',
+  },
   check(history: History, options: CheckOptions): CheckResult {
     const reads = clientPairs(history, ['read']).flatMap((p) => (p.completion?.type === 'ok' ? [p.completion] : []));
     for (const r of reads) {
@@ -23,7 +29,7 @@ export const bankChecker: Checker = {
       }
     }
     if (reads.length === 0) {
-      return { checker: 'bank', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the history has no successful reads, so nothing could be checked' };
+      return unknown('bank', 'the history has no successful reads, so nothing could be checked');
     }
     const first = reads[0]!.value as Record<string, unknown>;
     const accounts = new Set(parseAccounts(options.accounts) ?? Object.keys(first));
@@ -56,21 +62,15 @@ export const bankChecker: Checker = {
       }
       if (a) anomalies.add(a);
     }
-    return {
-      checker: 'bank',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        readCount: reads.length,
-        errorCount: Object.values(anomalies.countsOf()).reduce((x, y) => x + y, 0),
-        errorCounts: anomalies.countsOf(),
-        totalAmount: total,
-        totalInferredFromFirstRead: inferred,
-        accounts: [...accounts],
-        ...(lowest ? { lowestTotal: lowest.explanation, highestTotal: highest!.explanation } : {}),
-      },
-    };
+    return anomalies.result('bank', {
+      readCount: reads.length,
+      errorCount: Object.values(anomalies.countsOf()).reduce((x, y) => x + y, 0),
+      errorCounts: anomalies.countsOf(),
+      totalAmount: total,
+      totalInferredFromFirstRead: inferred,
+      accounts: [...accounts],
+      ...(lowest ? { lowestTotal: lowest.explanation, highestTotal: highest!.explanation } : {}),
+    });
   },
 };
 

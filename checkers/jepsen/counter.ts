@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit } from './ops.ts';
 
 /**
@@ -14,6 +14,7 @@ import { clientPairs, misfit } from './ops.ts';
 export const counterChecker: Checker = {
   name: 'counter',
   description: 'Jepsen counter: every read between the adds known done and the adds attempted',
+  meanings: { 'out-of-bounds-read': 'a read outside what the adds allow: below the sum of adds known done, or above the sum of adds attempted' },
   check(history: History): CheckResult {
     const pairs = clientPairs(history, ['add', 'read']);
     const failed = new Set<number>();

@@ -1,15 +1,10 @@
 import { InputError } from '../../harness/errors.ts';
 import { pairOps, type History, type Op, type OpPair } from '../../harness/history/op.ts';
-import { brief } from '../abbreviate.ts';
+import { brief } from '../../harness/abbreviate.ts';
 
 /** Client invocation/completion pairs whose f is one of `fs`, in invocation order. */
 export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
   return pairOps(history).filter((p) => typeof p.invoke.process === 'number' && fs.includes(p.invoke.f));
-}
-
-/** The history index that names an operation: its completion, else its invocation. */
-export function opIndex(pair: OpPair): number {
-  return (pair.completion ?? pair.invoke).index;
 }
 
 /** An InputError for a history that does not fit a checker (exit 254). */

@@ -1,7 +1,7 @@
 import type { History, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { clientPairs, misfit, show } from './ops.ts';
 
 /** One element's timeline (Jepsen's SetFullElement). */
@@ -27,6 +27,11 @@ interface Element {
 export const setFullChecker: Checker = {
   name: 'set-full',
   description: 'Jepsen set-full: element timelines across all reads: lost, stale, never-read (--linearizable)',
+  meanings: {
+    'lost-element': 'lost element: an element known to exist (read, or its add acknowledged) was missing from every read after some point',
+    'stale-element': 'stale read: an element known to exist was missing from a read that began later',
+    'duplicate-element': 'duplicate element: one read returned the same element more than once',
+  },
   check(history: History, options: CheckOptions): CheckResult {
     const linearizable = options.linearizable === true;
     const pairs = clientPairs(history, ['add', 'read']);

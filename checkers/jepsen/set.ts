@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import { unknown, type CheckResult } from '../../harness/result.ts';
 import { Multiset, clientPairs, misfit, show, sortValues } from './ops.ts';
 
 /**
@@ -13,6 +13,10 @@ import { Multiset, clientPairs, misfit, show, sortValues } from './ops.ts';
 export const setChecker: Checker = {
   name: 'set',
   description: 'Jepsen set: the final read holds every acknowledged add and nothing never added',
+  meanings: {
+    'lost-element': 'lost element: an acknowledged add never showed up in the final read',
+    'unexpected-element': 'unexpected element: a read returned something no client ever added',
+  },
   check(history: History): CheckResult {
     const pairs = clientPairs(history, ['add', 'read']);
     const attempts = new Multiset();
@@ -28,7 +32,7 @@ export const setChecker: Checker = {
       }
     }
     if (!finalRead) {
-      return { checker: 'set', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the set was never read' };
+      return unknown('set', 'the set was never read');
     }
     const read = new Multiset();
     for (const e of finalRead.value) read.add(e);
@@ -58,21 +62,15 @@ export const setChecker: Checker = {
         text: `${show(value)} was added (op ${op} succeeded) but is missing from the final read (op ${finalRead.op})`,
       });
     }
-    return {
-      checker: 'set',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        attemptCount: attempts.distinct,
-        acknowledgedCount: added.size,
-        okCount: ok,
-        lostCount: lost.length,
-        recoveredCount: recovered,
-        unexpectedCount: anomalies.countsOf()['unexpected-element'] ?? 0,
-        finalRead: finalRead.op,
-      },
-    };
+    return anomalies.result('set', {
+      attemptCount: attempts.distinct,
+      acknowledgedCount: added.size,
+      okCount: ok,
+      lostCount: lost.length,
+      recoveredCount: recovered,
+      unexpectedCount: anomalies.countsOf()['unexpected-element'] ?? 0,
+      finalRead: finalRead.op,
+    });
   },
 };
 

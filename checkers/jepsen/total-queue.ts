@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import { unknown, type CheckResult } from '../../harness/result.ts';
 import { Multiset, clientPairs, misfit, show } from './ops.ts';
 
 /**
@@ -15,6 +15,10 @@ import { Multiset, clientPairs, misfit, show } from './ops.ts';
 export const totalQueueChecker: Checker = {
   name: 'total-queue',
   description: 'Jepsen total-queue: every acknowledged enqueue dequeued, nothing dequeued that was never enqueued',
+  meanings: {
+    'lost-element': 'lost element: an acknowledged enqueue was never dequeued',
+    'unexpected-element': 'unexpected element: a dequeue returned something no client ever enqueued',
+  },
   check(history: History): CheckResult {
     const attempts = new Multiset();
     const enqueues = new Multiset();
@@ -45,7 +49,7 @@ export const totalQueueChecker: Checker = {
         undecidable ??= `drain op ${p.invoke.index} never completed, so what it removed from the queue is unknown`;
       }
     }
-    if (undecidable) return { checker: 'total-queue', valid: 'unknown', anomalyTypes: [], anomalies: [], error: undecidable };
+    if (undecidable) return unknown('total-queue', undecidable);
     const anomalies = new AnomalyList();
     let ok = 0;
     let unexpected = 0;
@@ -81,20 +85,14 @@ export const totalQueueChecker: Checker = {
         text: `${show(value)} was enqueued (op ${op} succeeded) but never dequeued`,
       });
     }
-    return {
-      checker: 'total-queue',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        attemptCount: attempts.size,
-        acknowledgedCount: enqueues.size,
-        okCount: ok,
-        unexpectedCount: unexpected,
-        duplicatedCount: duplicated,
-        lostCount: lost,
-        recoveredCount: recovered,
-      },
-    };
+    return anomalies.result('total-queue', {
+      attemptCount: attempts.size,
+      acknowledgedCount: enqueues.size,
+      okCount: ok,
+      unexpectedCount: unexpected,
+      duplicatedCount: duplicated,
+      lostCount: lost,
+      recoveredCount: recovered,
+    });
   },
 };

@@ -1,7 +1,7 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { Multiset, clientPairs, show } from './ops.ts';
 
 /**
@@ -11,6 +11,7 @@ import { Multiset, clientPairs, show } from './ops.ts';
 export const uniqueIdsChecker: Checker = {
   name: 'unique-ids',
   description: 'Jepsen unique-ids: no id returned twice by successful generate ops',
+  meanings: { 'duplicate-id': 'duplicate id: two successful generate operations returned the same id' },
   check(history: History): CheckResult {
     const pairs = clientPairs(history, ['generate']);
     const ids = new Multiset();

@@ -1,11 +1,11 @@
 import { getHeapStatistics } from 'node:v8';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../result.ts';
+import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
 import { explainFailure, renderFailure } from './explain.ts';
 import { keyedModel, type KeyedState } from './keyed-model.ts';
 import { completeModel, type CompleteModel, type Model } from './model.ts';
-import { getModel, modelNames } from './models/index.ts';
+import { getModel, modelNames, models } from './models/index.ts';
 import { splitHistory, type Partition } from './partition.ts';
 import { LinearizationSearch } from './search.ts';
 
@@ -38,10 +38,12 @@ interface KeySearch {
 export const linearizableChecker: Checker = {
   name: 'linearizable',
   description: `linearizability against a model (--model ${modelNames().join('|')}), per independent key`,
+  explanationKinds: ['linearizability'],
+  meanings: { nonlinearizable: 'not linearizable: no order of the operations consistent with real time explains what clients saw' },
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
     const m = options.model;
-    if (typeof m === 'string' && !getModel(m)) return `unknown model ${JSON.stringify(m)}; expected one of ${modelNames().join(', ')}`;
+    if (typeof m === 'string' && !getModel(m)) return models.unknown(m);
     return undefined;
   },
 };
@@ -56,15 +58,15 @@ export function checkLinearizable(history: History, options: LinearizableOptions
   const start = performance.now();
   const modelOption = options.model ?? 'cas-register';
   const found = typeof modelOption === 'string' ? getModel(modelOption) : (modelOption as Model<unknown>);
-  if (!found) return unknown(`unknown model ${JSON.stringify(modelOption)}; expected one of ${modelNames().join(', ')}`);
+  if (!found) return unknown('linearizable', models.unknown(String(modelOption)));
   const model = completeModel(found);
   const perKey = options.perKey ?? true;
   const split = splitHistory(history, model, perKey);
   if (split.unknownOp) {
     const { index, f } = split.unknownOp;
-    return unknown(`op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')}`);
+    return unknown('linearizable', `op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')}`);
   }
-  if (split.opCount === 0) return unknown('the history has no client operations');
+  if (split.opCount === 0) return unknown('linearizable', 'the history has no client operations');
 
   const deadline = start + (options.timeLimitMs ?? Infinity);
   const maxMemoryBytes = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
@@ -182,8 +184,4 @@ function memoryGuard(maxBytes: number): () => boolean {
 
 function keysOf(part: Partition): (string | number | undefined)[] {
   return [...new Set(part.ops.map((o) => o.op.key))];
-}
-
-function unknown(error: string): CheckResult {
-  return { checker: 'linearizable', valid: 'unknown', anomalyTypes: [], anomalies: [], error };
 }

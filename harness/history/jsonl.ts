@@ -2,7 +2,7 @@ import { InputError } from '../errors.ts';
 import { LineIndex } from './line-index.ts';
 import { nestsDeeperThan, TOO_DEEP } from './nesting.ts';
 import { OP_TYPES, type Op, type OpType } from './op.ts';
-import { preview } from './preview.ts';
+import { preview } from '../abbreviate.ts';
 
 /**
  * Parses faultline's `history.jsonl`. Every line must be one JSON op (DESIGN.md §2); blank lines

@@ -29,10 +29,6 @@ export type History = readonly Op[];
 
 export const OP_TYPES: readonly OpType[] = ['invoke', 'ok', 'fail', 'info'];
 
-export function isClientOp(op: Op): op is Op & { process: number } {
-  return typeof op.process === 'number';
-}
-
 /** An elle-style micro-op inside a transaction's value. */
 export type MicroOp =
   | readonly ['append', string | number, unknown]

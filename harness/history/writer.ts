@@ -3,6 +3,7 @@ import { ContractError } from '../scheduler/contract.ts';
 import { opToJsonLine } from './jsonl.ts';
 import { MAX_NESTING } from './nesting.ts';
 import type { Op } from './op.ts';
+import { errorText } from '../errors.ts';
 
 export interface HistoryWriterOptions {
   /** Buffered lines reach the file at least this often. */
@@ -44,7 +45,7 @@ export class HistoryWriter {
       if (why) throw new Error(why);
       line = `${opToJsonLine(op)}\n`;
     } catch (err) {
-      throw new ContractError(`op ${op.index} (${op.f}) cannot be written as JSON: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ContractError(`op ${op.index} (${op.f}) cannot be written as JSON: ${errorText(err, { name: false })}`);
     }
     this.buffer.push(line);
     this.bytes += line.length;

@@ -27,7 +27,7 @@ describe('deep nesting is refused with the line, in every format (never a stack 
     ['EDN inside the history vector', `[{:type :invoke, :f :read, :process 0}\n ${nest(deep)}]`, 2, 'EDN: values nested more than 100 levels deep'],
     ['EDN maps and sets', `{:type :invoke, :f :read, :process 0, :value ${'{:a #{'.repeat(deep)}${'}}'.repeat(deep)}}`, 1, 'EDN: values nested more than 100 levels deep'],
     ['EDN tagged literals', `{:type :invoke, :f :read, :process 0, :value ${'#t '.repeat(deep * 10)}1}`, 1, 'EDN: values nested more than 100 levels deep'],
-    ['Porcupine log value', `INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t${nest(deep)}\n`, 2, 'expected an EDN value after :read (values nested more than 100 levels deep), got "' + '['.repeat(59) + '…'],
+    ['Porcupine log value', `INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\t${nest(deep)}\n`, 2, 'expected an EDN value after :read (values nested more than 100 levels deep), got "' + '['.repeat(60) + '…"'],
     ['Jepsen JSON array', `[{"type":"invoke","f":"read","process":0},\n{"type":"ok","f":"read","process":0,"value":${nest(deep)}}]`, 2, 'values nested more than 100 levels deep'],
     ['Jepsen JSON lines', `{"type":"invoke","f":"read","process":0}\n{"type":"ok","f":"read","process":0,"value":${nest(deep * 100)}}\n`, 2, 'values nested more than 100 levels deep'],
     ['faultline JSONL', `${opToJsonLine(op(0, 'invoke', 0))}\n{"index":1,"time":1,"type":"ok","process":0,"f":"write","value":${nest(deep)}}\n`, 2, 'values nested more than 100 levels deep'],

@@ -1,7 +1,7 @@
-import { InputError } from '../errors.ts';
+import { errorText, InputError } from '../errors.ts';
 import { nestsDeeperThan, TOO_DEEP } from '../history/nesting.ts';
 import type { Op } from '../history/op.ts';
-import { preview } from '../history/preview.ts';
+import { preview } from '../abbreviate.ts';
 import { lineAt } from './edn.ts';
 import type { ChunkParser, HistoryFormat, ParsedHistory, TextChunk } from './format.ts';
 import { JepsenOpsBuilder } from './jepsen-ops.ts';
@@ -74,7 +74,7 @@ class JepsenJsonParser implements ChunkParser {
       all = JSON.parse(text);
     } catch (err) {
       const m = err instanceof Error ? /position (\d+)/.exec(err.message) : null;
-      throw new InputError(`expected a JSON array of op objects: ${err instanceof Error ? err.message : String(err)}`, file, m ? base + lineAt(text, Number(m[1])) : undefined);
+      throw new InputError(`expected a JSON array of op objects: ${errorText(err, { name: false })}`, file, m ? base + lineAt(text, Number(m[1])) : undefined);
     }
     if (!Array.isArray(all)) throw new InputError('expected a JSON array of op objects', file, base + 1);
     // JSON.parse keeps no positions; find each element's line by its opening brace.

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import { isMicroOpList, type Op, type OpType } from '../history/op.ts';
-import { preview } from '../history/preview.ts';
+import { preview } from '../abbreviate.ts';
 import { LineIndex } from '../history/line-index.ts';
 import type { ParsedHistory } from './format.ts';
 

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import type { Op, OpType } from '../history/op.ts';
-import { preview } from '../history/preview.ts';
+import { preview } from '../abbreviate.ts';
 import { EdnReader, EdnSyntaxError } from './edn.ts';
 import { LineIndex } from '../history/line-index.ts';
 import type { ChunkParser, HistoryFormat, ParsedHistory, TextChunk } from './format.ts';

@@ -32,10 +32,6 @@ export interface ReadHistory {
 
 const formats: HistoryFormat[] = [faultlineJsonlFormat, jepsenEdnFormat, jepsenJsonFormat, porcupineLogFormat];
 
-export function registerFormat(format: HistoryFormat): void {
-  formats.push(format);
-}
-
 export function formatNames(): string[] {
   return formats.map((f) => f.name);
 }
