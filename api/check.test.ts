@@ -1,20 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDir } from '../test/support/test-dir.ts';
 import { HistoryBuilder, writeSkewHistory } from '../test/support/history-builder.ts';
 import { runCli } from '../test/support/cli-in-process.ts';
 import { opToJsonLine } from '../harness/history/jsonl.ts';
 import { check, InputError, readHistory, type CheckResult, type Model, type Op } from './index.ts';
 import { casRegisterModel, checkerNames, consistencyModels, modelNames } from './checkers.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'faultline-api-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDir('faultline-api-');
 
 // Ops as a user writes them in a test: no index, no time (they default to the position).
 const linearizable = [

@@ -54,6 +54,8 @@ export type HistorySource = string | URL | { text: string; name?: string };
 export interface ReadHistoryOptions {
   /** The format, instead of telling it from the content: faultline, jepsen-edn, jepsen-json, porcupine. */
   format?: string;
+  /** The history holds only completions, each invoked right before it (else such a history is refused). */
+  completionOnly?: boolean;
 }
 
 /**
@@ -62,9 +64,9 @@ export interface ReadHistoryOptions {
  * {@link InputError} naming the file (or `name`) and line.
  */
 export async function readHistory(source: HistorySource, options: ReadHistoryOptions = {}): Promise<Op[]> {
-  if (typeof source === 'string') return readHistoryFile(source, options.format);
-  if (source instanceof URL) return readHistoryFile(fileURLToPath(source), options.format);
-  if (typeof source === 'object' && source !== null && typeof source.text === 'string') return parseHistoryText(source.text, source.name ?? '<history>', options.format);
+  if (typeof source === 'string') return readHistoryFile(source, options);
+  if (source instanceof URL) return readHistoryFile(fileURLToPath(source), options);
+  if (typeof source === 'object' && source !== null && typeof source.text === 'string') return parseHistoryText(source.text, source.name ?? '<history>', options);
   throw new InputError(`readHistory(source): source must be a file path, a file URL or { text }, got ${typeOf(source)}`);
 }
 

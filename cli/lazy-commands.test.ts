@@ -1,20 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDir } from '../test/support/test-dir.ts';
 
 // What a command loads decides how long `faultline --help` or a CI step's `faultline check`
 // takes to start (bench/startup.ts measures it). The modules each loads, from the sources.
 const repo = join(import.meta.dirname, '..');
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'faultline-lazy-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDir('faultline-lazy-');
 
 async function loaded(...argv: string[]): Promise<{ project: string[]; packages: string[]; stdout: string }> {
   const log = join(dir, `${argv[0]}.log`);

@@ -1,15 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDir } from '../test/support/test-dir.ts';
 import { entryPoints, sourceLocation } from './build.ts';
 import { distState, STAMP } from './dist-state.mjs';
 
-const scratch = mkdtempSync(join(tmpdir(), 'faultline-build-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = testDir('faultline-build-');
 
 describe('the package build', () => {
   it('builds one entry per export, from the source its types path names, and the CLI', () => {
