@@ -1,0 +1,98 @@
+import leven from 'leven';
+import { InputError } from '../harness/errors.ts';
+
+/** The part of yargs' option table these checks read (yargs has it at run time, its types do not). */
+export interface DeclaredOptions {
+  key: Record<string, unknown>;
+  string: readonly string[];
+  array: readonly string[];
+  alias: Record<string, readonly string[]>;
+}
+
+const camel = /[a-z][A-Z]/;
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Flag names as a person types them: yargs' camelCase twins of kebab-case flags left out. */
+function flagNames(names: Iterable<string>): string[] {
+  const all = new Set(names);
+  return [...all].filter((n) => !(camel.test(n) && all.has(kebab(n))));
+}
+
+/** `--name`, or `-n` for one letter. */
+export function flag(name: string): string {
+  return name.length === 1 ? `-${name}` : `--${name}`;
+}
+
+/**
+ * The declared flag a mistyped one most likely meant: the nearest by edit distance (at most 2,
+ * or a third of a longer name, and less than the typed name's length: `--chekcer` and `--prot`
+ * find `--checker` and `--port`, `--x` finds nothing), else the one flag it begins
+ * (`--consistency` for `--consistency-model`).
+ */
+export function nearestFlag(typed: string, declared: Iterable<string>): string | undefined {
+  const names = flagNames(declared);
+  const limit = Math.min(typed.length - 1, Math.max(2, Math.floor(typed.length / 3)));
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = leven(typed, name);
+    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  if (best) return best.name;
+  const extending = typed.length >= 3 ? names.filter((n) => n.startsWith(typed)) : [];
+  return extending.length === 1 ? extending[0] : undefined;
+}
+
+/** Whether `name` appears in `argv` as a flag (`--name`, `--name=v`, `--no-name`, `-n`, `-xn`) rather than as a word. */
+function givenAsFlag(name: string, argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  if (name.length === 1 && words.some((w) => /^-[^-]/.test(w) && w.slice(1).split('=')[0]!.includes(name))) return true;
+  return words.some((w) => w === `--${name}` || w.startsWith(`--${name}=`) || w === `--no-${name}` || w.startsWith(`--no-${name}=`));
+}
+
+/**
+ * A person's sentence for yargs' usage failures, read in the `en` locale: for `Unknown
+ * argument(s): a, b` (strict mode) each unknown flag with the declared flag it most likely
+ * meant, and words the command has no place for; for `Not enough arguments following: x`,
+ * that `--x` needs a value. Undefined for any other message.
+ */
+export function usageMessage(message: string, command: string | undefined, argv: readonly string[], declared: DeclaredOptions): string | undefined {
+  const missing = /^Not enough arguments following: (.*)$/.exec(message);
+  if (missing) return `${flag(missing[1]!)} needs a value`;
+  const m = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!m) return undefined;
+  const names = flagNames(m[1]!.split(', '));
+  const known = [...Object.keys(declared.key), ...Object.values(declared.alias).flat()];
+  const parts: string[] = [];
+  const flags = names.filter((n) => givenAsFlag(n, argv));
+  const words = names.filter((n) => !flags.includes(n));
+  if (flags.length === 1) {
+    const near = nearestFlag(flags[0]!, known);
+    parts.push(`unknown flag ${flag(flags[0]!)}${near === undefined ? '' : `; did you mean ${flag(near)}?`}`);
+  } else if (flags.length > 1) {
+    const guesses = flags.map((n) => {
+      const near = nearestFlag(n, known);
+      return near === undefined ? flag(n) : `${flag(n)} (did you mean ${flag(near)}?)`;
+    });
+    parts.push(`unknown flags ${guesses.join(', ')}`);
+  }
+  if (words.length > 0) parts.push(`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => JSON.stringify(w)).join(', ')}`);
+  return `${command === undefined ? '' : `${command}: `}${parts.join('; ')}`;
+}
+
+/**
+ * Refuses a flag that takes a value but was given none (`--checker` last, or followed by another
+ * flag): yargs reads it as an empty string (an empty list for a repeatable flag), which would
+ * otherwise mean "not set" or crash later. An explicitly empty value (`--checker ''`) is refused
+ * alike: no flag here means anything by it.
+ */
+export function refuseMissingValues(args: Record<string, unknown>, argv: readonly string[], declared: DeclaredOptions): void {
+  for (const name of flagNames(declared.string)) {
+    // Positional arguments are declared as strings too; only flags are this check's business.
+    if (!givenAsFlag(name, argv)) continue;
+    const value = args[name];
+    const repeatable = declared.array.includes(name);
+    const empty = value === '' || (Array.isArray(value) && (value.includes('') || (repeatable && value.length === 0)));
+    if (empty) throw new InputError(`${flag(name)} needs a value`);
+  }
+}
