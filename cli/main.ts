@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { EXIT, EnvironmentError, InputError, errorText } from '../harness/errors.ts';
 import { configureColour } from './output.ts';
 import { COMMANDS, type Command, type CommandName } from './commands/index.ts';
-import { refuseMissingValues, usageMessage, type DeclaredOptions } from './strict-flags.ts';
+import { DASH_WORD, refuseMissingValues, usageMessage, type DeclaredOptions } from './strict-flags.ts';
 import type { RunEnvironment } from './run/environment.ts';
 
 export interface CliOptions {
@@ -43,7 +43,10 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
   const command = requested !== undefined && requested in COMMANDS ? requested : undefined;
   // The option table of the command being parsed (yargs' own, not in its type declarations).
   const declared = (): DeclaredOptions => (cli as unknown as { getOptions(): DeclaredOptions }).getOptions();
-  const cli = yargs(argv)
+  // Words after `--` are the command's own; a `-` before them is standard input (DASH_WORD).
+  const end = argv.indexOf('--');
+  const words = argv.map((a, i) => (a === '-' && (end === -1 || i < end) ? DASH_WORD : a));
+  const cli = yargs(words)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
     // Its messages are read below (unknown flags); in the user's locale they would not match.

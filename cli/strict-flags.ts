@@ -18,6 +18,18 @@ function flagNames(names: Iterable<string>): string[] {
   return [...all].filter((n) => !(camel.test(n) && all.has(kebab(n))));
 }
 
+/**
+ * A lone `-` (standard input) as main hands it to yargs: yargs re-reads positional arguments as
+ * `--files -`, where `-` looks like a flag and is dropped, so `check -` saw no file at all. NUL
+ * cannot be in a path or a flag. Commands that take `-` read it back with {@link fromDashWord}.
+ */
+export const DASH_WORD = '\0-';
+
+/** The argument as typed: {@link DASH_WORD} back to `-`. */
+export function fromDashWord(word: string): string {
+  return word === DASH_WORD ? '-' : word;
+}
+
 /** `--name`, or `-n` for one letter. */
 export function flag(name: string): string {
   return name.length === 1 ? `-${name}` : `--${name}`;
@@ -76,7 +88,7 @@ export function usageMessage(message: string, command: string | undefined, argv:
     });
     parts.push(`unknown flags ${guesses.join(', ')}`);
   }
-  if (words.length > 0) parts.push(`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => JSON.stringify(w)).join(', ')}`);
+  if (words.length > 0) parts.push(`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => JSON.stringify(fromDashWord(w))).join(', ')}`);
   return `${command === undefined ? '' : `${command}: `}${parts.join('; ')}`;
 }
 
