@@ -94,17 +94,25 @@ export function usageMessage(message: string, command: string | undefined, argv:
 
 /**
  * Refuses a flag that takes a value but was given none (`--checker` last, or followed by another
- * flag): yargs reads it as an empty string (an empty list for a repeatable flag), which would
- * otherwise mean "not set" or crash later. An explicitly empty value (`--checker ''`) is refused
- * alike: no flag here means anything by it.
+ * flag): yargs reads it as an empty string, an empty list, or the flag's default (`--db` alone
+ * was etcd), which would otherwise mean "not set", a silent default, or a crash later. An
+ * explicitly empty value (`--checker ''`, `--checker=`) is refused alike: no flag means
+ * anything by it. Only flags written in `argv` are looked at (positional arguments are declared
+ * as strings too).
  */
 export function refuseMissingValues(args: Record<string, unknown>, argv: readonly string[], declared: DeclaredOptions): void {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
   for (const name of flagNames(declared.string)) {
-    // Positional arguments are declared as strings too; only flags are this check's business.
-    if (!givenAsFlag(name, argv)) continue;
+    if (!givenAsFlag(name, words)) continue;
     const value = args[name];
-    const repeatable = declared.array.includes(name);
-    const empty = value === '' || (Array.isArray(value) && (value.includes('') || (repeatable && value.length === 0)));
-    if (empty) throw new InputError(`${flag(name)} needs a value`);
+    const empty = value === '' || (Array.isArray(value) && value.includes(''));
+    const bare = words.some((w, i) => (w === flag(name) && !isValue(words[i + 1])) || w === `${flag(name)}=`);
+    if (empty || bare) throw new InputError(`${flag(name)} needs a value`);
   }
+}
+
+/** Whether the word after a flag is its value: there is one, and it is not a flag (a negative number is a value). */
+function isValue(word: string | undefined): boolean {
+  return word !== undefined && (!word.startsWith('-') || /^-\d/.test(word));
 }
