@@ -132,11 +132,11 @@ describe('several files, one malformed', () => {
   });
 
   it.each([
-    ['valid and refused', ['lin.jsonl', 'bad.edn'], 254],
-    ['refused and unknown', ['bad.edn', 'empty.jsonl'], 254],
-    ['valid and unknown', ['lin.jsonl', 'empty.jsonl'], 2],
-    ['missing and invalid', ['missing.edn', 'nonlin.jsonl'], 1],
-  ])('%s: exit %i', async (_, names, code) => {
+    ['valid and refused', 254, ['lin.jsonl', 'bad.edn']],
+    ['refused and unknown', 254, ['bad.edn', 'empty.jsonl']],
+    ['valid and unknown', 2, ['lin.jsonl', 'empty.jsonl']],
+    ['missing and invalid', 1, ['missing.edn', 'nonlin.jsonl']],
+  ])('%s: exit %i', async (_, code, names) => {
     await file('lin.jsonl', linearizable);
     await file('nonlin.jsonl', nonLinearizable);
     await file('empty.jsonl', '');
