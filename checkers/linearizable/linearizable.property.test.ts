@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pairOps, type Op } from '../../harness/history/op.ts';
 import { validateHistory } from '../../harness/history/validate.ts';
 import { bruteForceLinearizable } from './brute-force.ts';
-import { checkLinearizable } from './linearizable-checker.ts';
+import { checkLinearizableSync as checkLinearizable } from './linearizable-checker.ts';
 import { casRegisterModel } from './models/cas-register.ts';
 import { simulateRegister } from './simulate-register.ts';
 
