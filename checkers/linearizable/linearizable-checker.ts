@@ -139,7 +139,9 @@ function* linearizableWork(history: History, options: LinearizableOptions): Pace
   };
   if (pending.length > 0) {
     const where = pending.length === 1 && pending[0]!.part.key === undefined ? 'the history' : `${pending.length} key${pending.length === 1 ? '' : 's'} (${pending.map((p) => JSON.stringify(p.part.key)).slice(0, 5).join(', ')}${pending.length > 5 ? ', …' : ''})`;
-    result.error = `${stopReason(stop, timeLimitMs, options.timeLimitMs === undefined, maxMemoryBytes)} before deciding ${where}`;
+    const total = split.partitions.length;
+    const decided = total > 1 ? `; ${total - pending.length} of ${total} keys were decided${anomalies.length > 0 ? `, ${anomalies.length} not linearizable` : ''}` : '';
+    result.error = `${stopReason(stop, timeLimitMs, options.timeLimitMs === undefined, maxMemoryBytes)} before deciding ${where}${decided}`;
     result.details!.undecidedKeys = pending.map((p) => p.part.key ?? null);
   }
   if (valid === true && split.partitions.length === 0) {

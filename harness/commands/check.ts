@@ -15,6 +15,7 @@ import { junitSuite, runSubject } from '../gate/junit-cases.ts';
 import { exitCodeFor, makePrinter, printAnomalies, verdictWord } from '../output.ts';
 import { loadStoredRun, recheckRun, type RecheckedResult, type StoredRun } from '../run/recheck.ts';
 import { numberFlag } from '../number-flag.ts';
+import { interceptSignals } from '../shutdown.ts';
 
 interface CheckArgs {
   files: string[];
@@ -70,11 +71,22 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       if (args.report !== undefined && (inputs.length !== 1 || inputs[0]!.kind !== 'file')) {
         throw new InputError(`--report draws one history file (a run folder's report.html is rewritten in place); got ${args.files.length} ${args.files.length === 1 ? 'run folder' : 'arguments'}`);
       }
-      const options = checkerOptions(args);
+      // Ctrl-C stops the search, and what was decided is reported (a second Ctrl-C exits at once).
+      const interrupt = new AbortController();
+      const stopIntercepting = interceptSignals(() => {
+        interrupt.abort();
+        process.stderr.write('faultline: interrupted: reporting what was decided so far (Ctrl-C again to quit at once)\n');
+      });
+      const options: Record<string, unknown> = { ...checkerOptions(args), signal: interrupt.signal };
       const results: (FileCheckResult | RecheckedResult)[] = [];
       const suites: JUnitSuite[] = [];
       let worst: Validity = true;
       for (const input of inputs) {
+        if (interrupt.signal.aborted) {
+          print(`${input.kind === 'file' ? input.file : input.run.dir}: not checked (interrupted)`);
+          worst = mergeValidity(worst, 'unknown');
+          continue;
+        }
         if (input.kind === 'run') {
           const r = await recheckRun(input.run, options.timeLimitMs as number | undefined);
           results.push(r);
@@ -97,6 +109,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         if (r.error) print(`  ${r.error}`);
         printAnomalies(r.anomalies, print, 10);
       }
+      stopIntercepting();
       if (args.report !== undefined) {
         const { file, history } = inputs[0] as Extract<Input, { kind: 'file' }>;
         const { file: out } = await writeReport({ history, results: compose([results[0] as FileCheckResult]), out: args.report, title: file, replay: checkReplayCommand(file, checker.name) });

@@ -85,3 +85,22 @@ export function plantStaleRead(history: readonly Op[], at: number): Op[] | undef
   }
   return undefined;
 }
+
+/**
+ * One history from several single-key ones, one after the other: each op gets its part's key,
+ * processes are renumbered so no two parts share one, and indices and times run on.
+ */
+export function concatKeyed(parts: readonly { key: string; history: readonly Op[] }[]): Op[] {
+  const out: Op[] = [];
+  let offset = 0;
+  for (const { key, history } of parts) {
+    let top = 0;
+    for (const op of history) {
+      const process = op.process === 'nemesis' ? op.process : op.process + offset;
+      if (typeof process === 'number') top = Math.max(top, process + 1);
+      out.push({ ...op, key, process, index: out.length, time: out.length * 1000 });
+    }
+    offset = top;
+  }
+  return out;
+}
