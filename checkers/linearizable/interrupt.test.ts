@@ -45,7 +45,7 @@ describe('the linearizability search can be stopped', () => {
       { key: 'bad', history: bad },
       { key: 'hard', history: hard },
     ]);
-    const r = await checkLinearizable(history, { model, signal: controller.signal });
+    const r = await checkLinearizable(history, { model: model as Model<never>, signal: controller.signal });
     expect(controller.signal.aborted).toBe(true);
     expect(r.valid).toBe(false);
     expect(r.anomalies.map((a) => a.key)).toEqual(['bad']);
