@@ -93,15 +93,19 @@ export async function missingPackages(packages: string[]): Promise<string[]> {
   return missing;
 }
 
-/** apt-get installs the host packages that are missing, saying what and why. */
-export async function installHostPackages(log: (line: string) => void, why: string): Promise<void> {
-  const missing = await missingPackages(Object.keys(HOST_PACKAGES));
+/** apt-get installs the host packages that are missing (package → what it is for), saying what and why. */
+export async function installHostPackages(
+  log: (line: string) => void,
+  why: string,
+  packages: Record<string, string> = HOST_PACKAGES,
+): Promise<void> {
+  const missing = await missingPackages(Object.keys(packages));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new EnvironmentError(`${why} and ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed; run as root or: apt-get install -y ${missing.join(' ')}`);
   }
   log(`${why}; installing Debian packages: ${missing.join(' ')}`);
-  for (const pkg of missing) log(`  ${pkg}: ${HOST_PACKAGES[pkg]}`);
+  for (const pkg of missing) log(`  ${pkg}: ${packages[pkg]}`);
   const install = ['-q', '-y', 'install', ...missing];
   let r = await run('apt-get', install, { streamToStderr: true });
   if (r.code !== 0) {

@@ -90,7 +90,7 @@ export async function ensureImage(name: string, options: ImageOptions = {}): Pro
   if (!options.noCache && (await imageExists(docker, tag))) return { name, tag, hash, built: false };
   await ensureBaseImage({ docker, log });
   return withFileLock(
-    `image-${name}`,
+    `image-${name.replaceAll('/', '-')}`, // a lock file name: tools/lazyfs → tools-lazyfs
     async () => {
       if (!options.noCache && (await imageExists(docker, tag))) return { name, tag, hash, built: false };
       log(`building image ${tag} from docker/${name}/Dockerfile (new or changed)`);
