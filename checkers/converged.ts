@@ -1,6 +1,7 @@
 import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
 import type { Anomaly, CheckResult } from './result.ts';
+import { vacuousResult } from './vacuous.ts';
 
 /** The invoke value that marks a read as a final read (after faults healed and the recovery window). */
 export const FINAL_READ = 'final';
@@ -25,7 +26,7 @@ export const convergedChecker: Checker = {
     const reads = finalReads(history);
     const base = { checker: 'converged' } as const;
     if (reads.length === 0) {
-      return { ...base, valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the history has no final reads (the run ended before them, or the workload makes none)' };
+      return vacuousResult('converged', 'unknown', 'the history has no final reads (the run ended before them, or the workload makes none)');
     }
     const byKey = new Map<string | number, FinalRead[]>();
     for (const r of reads) {

@@ -2,6 +2,7 @@ import type { History } from '../harness/history/op.ts';
 import { validateHistory } from '../harness/history/validate.ts';
 import type { Checker } from './checker.ts';
 import type { CheckResult } from './result.ts';
+import { vacuity } from './vacuous.ts';
 
 /**
  * The history's structure (dense indices, monotone times, each invoke completed at most once, no
@@ -18,6 +19,7 @@ export const wellFormedChecker: Checker = {
       valid: problems.length === 0,
       anomalyTypes: problems.length === 0 ? [] : ['malformed-history'],
       anomalies: problems.map((p) => ({ type: 'malformed-history', ops: [p.index], text: `op ${p.index}: ${p.message}` })),
+      ...(history.length === 0 ? vacuity('the history is empty') : {}),
       details: { ops: history.length },
     };
   },

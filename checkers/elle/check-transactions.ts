@@ -2,6 +2,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions } from '../checker.ts';
 import type { Anomaly, CheckResult, Validity } from '../result.ts';
+import { vacuity } from '../vacuous.ts';
 import { findCycleAnomalies } from './cycle-anomalies.ts';
 import type { SearchBudget, Variant } from './cycle-search.ts';
 import type { StepExplainer } from './explain.ts';
@@ -116,6 +117,8 @@ export function checkTransactions(history: History, options: CheckOptions, workl
     valid = 'unknown';
     error = `the cycle search stopped at its work limit before ruling out ${incompleteRelevant.join(', ')}`;
   }
+  // Elle's empty-transaction-graph: its verdict (unknown), flagged vacuous (checkers/vacuous.ts).
+  const empty = valid === 'unknown' && !anomalies.has('cycle-search-timeout') && anomalies.has('empty-transaction-graph');
   const kept: Anomaly[] = anomalies.list(reportable);
   const allowed = anomalies.list((x) => !reportable(x));
   return {
@@ -125,6 +128,7 @@ export function checkTransactions(history: History, options: CheckOptions, workl
     anomalies: kept,
     notModels,
     ...(error ? { error } : {}),
+    ...(empty && error ? vacuity(error) : {}),
     stats: { phases },
     details: {
       consistencyModel: model,

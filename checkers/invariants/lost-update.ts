@@ -6,6 +6,7 @@ import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseConsistency
 import { LostUpdates, txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, INFO, OK, type Key } from '../elle/txns.ts';
 import { showKey } from '../elle/values.ts';
+import { vacuity } from '../vacuous.ts';
 
 interface KeyCount {
   committed: number;
@@ -95,9 +96,11 @@ export const lostUpdateChecker: Checker = {
       valid = 'unknown';
       error = 'no increment committed, so nothing could be checked';
     }
+    const vacuous = committed === 0 ? vacuity('no increment committed, so nothing could be checked') : {};
     return {
       checker: 'lost-update',
       valid,
+      ...vacuous,
       anomalyTypes: [...new Set(kept.map((a) => a.type))].sort(),
       anomalies: kept,
       notModels: impossibleModels(found),

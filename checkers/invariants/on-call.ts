@@ -6,6 +6,7 @@ import { anomaliesProhibitedBy, impossibleModels, parseConsistencyModel } from '
 import { txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, OK } from '../elle/txns.ts';
 import { show } from '../elle/values.ts';
+import { vacuity } from '../vacuous.ts';
 
 /** A doctor's key in a write-skew history: `s12-d0` is shift 12, doctor 0. */
 export function doctorKey(shift: number, doctor: number): string {
@@ -86,6 +87,7 @@ export const onCallChecker: Checker = {
     return {
       checker: 'on-call',
       valid,
+      ...(committedWrites === 0 && valid !== false ? vacuity(error!) : {}),
       anomalyTypes: kept.length > 0 ? ['on-call-invariant'] : [],
       anomalies: kept.slice(0, 100),
       notModels: violations.length > 0 ? impossibleModels(['G2-item']) : [],

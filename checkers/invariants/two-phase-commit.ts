@@ -3,6 +3,7 @@ import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
 import { clientPairs, misfit } from '../jepsen/ops.ts';
+import { vacuousResult } from '../vacuous.ts';
 
 interface TransferValue {
   from: number;
@@ -72,7 +73,7 @@ export const twoPhaseCommitChecker: Checker = {
       longestInDoubt: [...resolutions].sort((a, b) => b.heldMs - a.heldMs).slice(0, 5),
     };
     if (!last) {
-      return { checker: '2pc', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'no final ledger read succeeded, so atomicity could not be checked', details };
+      return vacuousResult('2pc', 'unknown', 'no final ledger read succeeded, so atomicity could not be checked', { details });
     }
     const ledger = last.value as Ledger;
     if (typeof ledger?.applied !== 'object' || typeof ledger.inDoubt !== 'object') throw misfit('2pc', last, 'a ledger value must be {applied, inDoubt}');

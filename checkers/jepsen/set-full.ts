@@ -1,3 +1,4 @@
+import { vacuity } from '../vacuous.ts';
 import type { History, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
@@ -24,6 +25,8 @@ interface Element {
  * only with `linearizable`). Invalid when any element is lost or any read returns an element
  * twice; unknown when nothing became stable.
  */
+
+const NEVER_STABLE = 'no element was ever stably read, so nothing could be checked';
 export const setFullChecker: Checker = {
   name: 'set-full',
   description: 'Jepsen set-full: element timelines across all reads: lost, stale, never-read (--linearizable)',
@@ -122,7 +125,7 @@ export const setFullChecker: Checker = {
       valid: invalid ? false : outcome.stable === 0 ? 'unknown' : true,
       anomalyTypes: anomalies.types(),
       anomalies: anomalies.list(),
-      ...(!invalid && outcome.stable === 0 ? { error: 'no element was ever stably read, so nothing could be checked' } : {}),
+      ...(!invalid && outcome.stable === 0 ? { error: NEVER_STABLE, ...vacuity(NEVER_STABLE) } : {}),
       details: {
         attemptCount: elements.size,
         stableCount: outcome.stable,

@@ -1,3 +1,4 @@
+import { vacuousResult } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
@@ -28,7 +29,7 @@ export const setChecker: Checker = {
       }
     }
     if (!finalRead) {
-      return { checker: 'set', valid: 'unknown', anomalyTypes: [], anomalies: [], error: 'the set was never read' };
+      return vacuousResult('set', 'unknown', 'the set was never read (ok), so no element could be found lost');
     }
     const read = new Multiset();
     for (const e of finalRead.value) read.add(e);

@@ -2,6 +2,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
+import { vacuity } from '../vacuous.ts';
 import { Multiset, clientPairs, misfit, show } from './ops.ts';
 
 /**
@@ -86,6 +87,7 @@ export const totalQueueChecker: Checker = {
       valid: anomalies.types().length === 0,
       anomalyTypes: anomalies.types(),
       anomalies: anomalies.list(),
+      ...(enqueues.size === 0 && dequeues.size === 0 ? vacuity('no enqueue and no dequeue completed ok, so nothing could be lost or come from nowhere') : {}),
       details: {
         attemptCount: attempts.size,
         acknowledgedCount: enqueues.size,

@@ -1,3 +1,4 @@
+import { vacuity } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
@@ -43,10 +44,10 @@ export const uniqueIdsChecker: Checker = {
     }
     return {
       checker: 'unique-ids',
-      valid: acknowledged === 0 ? 'unknown' : dups.length === 0,
+      valid: dups.length === 0,
       anomalyTypes: anomalies.types(),
       anomalies: anomalies.list(),
-      ...(acknowledged === 0 ? { error: 'no generate operation succeeded, so nothing could be checked' } : {}),
+      ...(acknowledged === 0 ? vacuity('no generate operation completed ok, so no id could repeat') : {}),
       details: {
         attemptedCount: pairs.length,
         acknowledgedCount: acknowledged,

@@ -8,7 +8,8 @@ import { KeySearch, type KeyVerdict } from './key-search.ts';
 import { keyedModel, type KeyedState } from './keyed-model.ts';
 import { completeModel, type CompleteModel, type Model } from './model.ts';
 import { getModel, modelNames } from './models/index.ts';
-import { splitHistory, type Partition } from './partition.ts';
+import { splitHistory, type Partition, type SplitHistory } from './partition.ts';
+import { vacuousResult } from '../vacuous.ts';
 
 export interface LinearizableOptions extends CheckOptions {
   /** A registered model's name, or a model. Default `cas-register`. */
@@ -81,7 +82,8 @@ function* linearizableWork(history: History, options: LinearizableOptions): Pace
     const { index, f } = split.unknownOp;
     return unknown(`op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')}`);
   }
-  if (split.opCount === 0) return unknown('the history has no client operations');
+  const nothing = nothingObserved(split, model);
+  if (nothing) return vacuousResult('linearizable', true, nothing, { details: { model: model.name, perKey, ops: split.opCount, keys: split.partitions.length } });
 
   const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const deadline = start + timeLimitMs;
@@ -128,7 +130,7 @@ function* linearizableWork(history: History, options: LinearizableOptions): Pace
   }
   for (const ks of pending) retire(ks);
 
-  let valid: Validity = anomalies.length > 0 ? false : pending.length > 0 ? 'unknown' : true;
+  const valid: Validity = anomalies.length > 0 ? false : pending.length > 0 ? 'unknown' : true;
   const result: CheckResult = {
     checker: 'linearizable',
     valid,
@@ -143,10 +145,6 @@ function* linearizableWork(history: History, options: LinearizableOptions): Pace
     const decided = total > 1 ? `; ${total - pending.length} of ${total} keys were decided${anomalies.length > 0 ? `, ${anomalies.length} not linearizable` : ''}` : '';
     result.error = `${stopReason(stop, timeLimitMs, options.timeLimitMs === undefined, maxMemoryBytes)} before deciding ${where}${decided}`;
     result.details!.undecidedKeys = pending.map((p) => p.part.key ?? null);
-  }
-  if (valid === true && split.partitions.length === 0) {
-    valid = result.valid = 'unknown';
-    result.error = 'no client operation completed or may have taken effect; nothing to check';
   }
   return result;
 }
@@ -217,6 +215,25 @@ function memoryGuard(maxBytes: number): () => boolean {
     const now = inUse();
     return now.total - baseline > maxBytes || now.heap > heapCeiling;
   };
+}
+
+/**
+ * Why the history is linearizable whatever the model (Knossos and Porcupine say valid, and so do
+ * we, flagged vacuous): no client op, none that completed ok (a crashed op may be left out of
+ * the linearization), or only blind ones (writes) that no state refuses.
+ */
+function nothingObserved(split: SplitHistory, model: CompleteModel<unknown>): string | undefined {
+  if (split.opCount === 0) return 'the history has no client operations';
+  let ok = 0;
+  for (const part of split.partitions) {
+    for (const o of part.ops) {
+      if (o.op.crashed) continue;
+      ok++;
+      if (!model.blind(o.op)) return undefined;
+    }
+  }
+  if (ok === 0) return `none of the ${split.opCount} client operations completed ok (each failed or its outcome is unknown), so no order of them can be refused`;
+  return `no operation observed the state (the ${ok} ok operation${ok === 1 ? ' is a blind update' : 's are blind updates'} such as writes, and no read succeeded), so no order of them can be refused`;
 }
 
 function keysOf(part: Partition): (string | number | undefined)[] {
