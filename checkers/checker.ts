@@ -20,6 +20,12 @@ export interface Checker {
   /** One line for `--help`. */
   readonly description: string;
   check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
+  /**
+   * The options this checker reads, besides `timeLimitMs` and `signal`. Any other option it is
+   * given (a `--model` for a checker that takes none) is ignored, and `checkSafe` says so in
+   * the result's `warnings` rather than letting the user believe it applied.
+   */
+  readonly options: readonly string[];
   /** Says what is wrong with options it cannot use (an unknown model), before any checking. */
   validateOptions?(options: CheckOptions): string | undefined;
 }

@@ -21,6 +21,7 @@ interface FinalRead {
  */
 export const convergedChecker: Checker = {
   name: 'converged',
+  options: [],
   description: 'after recovery, final reads of each key from every node return the same value',
   check(history: History): CheckResult {
     const reads = finalReads(history);

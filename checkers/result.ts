@@ -36,6 +36,8 @@ export interface CheckResult {
   vacuous?: true;
   vacuousReason?: string;
   stats?: { checkMs?: number } & Record<string, unknown>;
+  /** Things the user should know that do not change the verdict (an option the checker ignored). */
+  warnings?: string[];
   /** Checker-specific detail (counts, per-key results…), kept as plain JSON. */
   details?: Record<string, unknown>;
 }

@@ -18,6 +18,7 @@ export interface OutcomeCounts {
  */
 export const statsChecker: Checker = {
   name: 'stats',
+  options: [],
   description: 'ok / fail / info counts per operation; invalid when some operation never succeeded',
   check(history: History): CheckResult {
     const byF = new Map<string, OutcomeCounts>();

@@ -11,6 +11,7 @@ import { vacuity } from './vacuous.ts';
  */
 export const wellFormedChecker: Checker = {
   name: 'well-formed',
+  options: [],
   description: 'the history is structurally sound (dense indices, monotone times, one op in flight per process)',
   check(history: History): CheckResult {
     const problems = validateHistory(history);

@@ -34,6 +34,7 @@ interface KeyCount {
  */
 export const lostUpdateChecker: Checker = {
   name: 'lost-update',
+  options: ['consistencyModel'],
   description: 'read-modify-write counters: no committed increment lost (--consistency-model)',
   validateOptions(options) {
     try {

@@ -36,6 +36,7 @@ interface Shift {
  */
 export const onCallChecker: Checker = {
   name: 'on-call',
+  options: ['consistencyModel', 'doctorsPerShift'],
   description: 'write-skew workload: every shift keeps a doctor on call (--consistency-model, --doctors-per-shift)',
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();

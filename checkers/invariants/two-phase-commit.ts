@@ -2,7 +2,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit } from '../jepsen/ops.ts';
+import { clientPairs, misfit, refuseForeignOps } from '../jepsen/ops.ts';
 import { vacuousResult } from '../vacuous.ts';
 
 interface TransferValue {
@@ -41,12 +41,15 @@ interface Ledger {
  */
 export const twoPhaseCommitChecker: Checker = {
   name: '2pc',
+  options: [],
   description: '2pc-bank: no half-applied transaction, no commit lost, nothing left in doubt; lock hold times',
   check(history: History): CheckResult {
     const t0 = performance.now();
     const transfers = new Map<string, { op: number; type: string; value: TransferValue }>();
     const normalHeld: number[] = [];
     let pendingCommits = 0;
+    // The bank checker reads the same history's balance reads.
+    refuseForeignOps(history, '2pc', ['transfer', 'recover', 'ledger'], ['read']);
     for (const p of clientPairs(history, ['transfer'])) {
       const c = p.completion;
       const v = (c?.value ?? p.invoke.value) as TransferValue | null;

@@ -3,7 +3,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { Anomaly, CheckResult } from '../result.ts';
-import { clientPairs, misfit, show } from './ops.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 import { InputError } from '../../harness/errors.ts';
 
 /**
@@ -15,8 +15,11 @@ import { InputError } from '../../harness/errors.ts';
  */
 export const bankChecker: Checker = {
   name: 'bank',
+  options: ['accounts', 'totalAmount', 'negativeBalances', 'allowNegativeBalances'],
   description: 'Jepsen bank: every read conserves the total, without negative balances (--total-amount, --negative-balances)',
   check(history: History, options: CheckOptions): CheckResult {
+    // The 2PC bank workload's recover and ledger ops are the 2pc checker's.
+    refuseForeignOps(history, 'bank', ['transfer', 'read'], ['recover', 'ledger']);
     const reads = clientPairs(history, ['read']).flatMap((p) => (p.completion?.type === 'ok' ? [p.completion] : []));
     for (const r of reads) {
       if (typeof r.value !== 'object' || r.value === null || Array.isArray(r.value)) {

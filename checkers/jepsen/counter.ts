@@ -3,7 +3,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit } from './ops.ts';
+import { clientPairs, misfit, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's counter: the counter starts at 0; `add` ops add their value, `read` ops return it.
@@ -14,8 +14,10 @@ import { clientPairs, misfit } from './ops.ts';
  */
 export const counterChecker: Checker = {
   name: 'counter',
+  options: [],
   description: 'Jepsen counter: every read between the adds known done and the adds attempted',
   check(history: History): CheckResult {
+    refuseForeignOps(history, 'counter', ['add', 'read']);
     const pairs = clientPairs(history, ['add', 'read']);
     const failed = new Set<number>();
     for (const p of pairs) {

@@ -3,7 +3,7 @@ import type { History, MicroOp, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit, show } from './ops.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's long-fork (the anomaly parallel snapshot isolation allows and snapshot isolation
@@ -15,11 +15,13 @@ import { clientPairs, misfit, show } from './ops.ts';
  */
 export const longForkChecker: Checker = {
   name: 'long-fork',
+  options: ['groupSize'],
   description: 'Jepsen long-fork: reads of the same keys must agree on the order of writes (--group-size)',
   check(history: History, options: CheckOptions): CheckResult {
     const groupSize = options.groupSize === undefined || options.groupSize === 0 ? undefined : Number(options.groupSize);
     const written = new Map<string | number, number>();
     const groups = new Map<string, { op: Op; values: Map<string | number, unknown>; seen: number }[]>();
+    refuseForeignOps(history, 'long-fork', ['txn', 'read', 'write']);
     for (const p of clientPairs(history, ['txn', 'read', 'write'])) {
       const value = (p.completion?.type === 'ok' ? p.completion : p.invoke).value;
       if (!Array.isArray(value) || value.some((m) => !Array.isArray(m) || m.length !== 3 || (m[0] !== 'r' && m[0] !== 'w'))) {

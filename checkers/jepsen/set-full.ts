@@ -3,7 +3,7 @@ import type { History, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit, show } from './ops.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /** One element's timeline (Jepsen's SetFullElement). */
 interface Element {
@@ -29,9 +29,11 @@ interface Element {
 const NEVER_STABLE = 'no element was ever stably read, so nothing could be checked';
 export const setFullChecker: Checker = {
   name: 'set-full',
+  options: ['linearizable'],
   description: 'Jepsen set-full: element timelines across all reads: lost, stale, never-read (--linearizable)',
   check(history: History, options: CheckOptions): CheckResult {
     const linearizable = options.linearizable === true;
+    refuseForeignOps(history, 'set-full', ['add', 'read']);
     const pairs = clientPairs(history, ['add', 'read']);
     const invokeOf = new Map<number, Op>();
     for (const p of pairs) if (p.completion) invokeOf.set(p.completion.index, p.invoke);

@@ -3,7 +3,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
-import { Multiset, clientPairs, misfit, show, sortValues } from './ops.ts';
+import { Multiset, clientPairs, misfit, show, sortValues, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's set: `add` ops insert one element each, and the last successful `read` returns the
@@ -13,8 +13,10 @@ import { Multiset, clientPairs, misfit, show, sortValues } from './ops.ts';
  */
 export const setChecker: Checker = {
   name: 'set',
+  options: [],
   description: 'Jepsen set: the final read holds every acknowledged add and nothing never added',
   check(history: History): CheckResult {
+    refuseForeignOps(history, 'set', ['add', 'read']);
     const pairs = clientPairs(history, ['add', 'read']);
     const attempts = new Multiset();
     const added = new Map<unknown, number>();

@@ -3,7 +3,7 @@ import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
 import { vacuity } from '../vacuous.ts';
-import { Multiset, clientPairs, misfit, show } from './ops.ts';
+import { Multiset, clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's total-queue: what goes in must come out, once the queue has been drained. Every
@@ -15,8 +15,10 @@ import { Multiset, clientPairs, misfit, show } from './ops.ts';
  */
 export const totalQueueChecker: Checker = {
   name: 'total-queue',
+  options: [],
   description: 'Jepsen total-queue: every acknowledged enqueue dequeued, nothing dequeued that was never enqueued',
   check(history: History): CheckResult {
+    refuseForeignOps(history, 'total-queue', ['enqueue', 'dequeue', 'drain']);
     const attempts = new Multiset();
     const enqueues = new Multiset();
     const dequeues = new Multiset();

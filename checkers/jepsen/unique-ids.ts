@@ -3,7 +3,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { CheckResult } from '../result.ts';
-import { Multiset, clientPairs, show } from './ops.ts';
+import { Multiset, clientPairs, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's unique-ids: every successful `generate` returns an id no other one returned.
@@ -11,8 +11,10 @@ import { Multiset, clientPairs, show } from './ops.ts';
  */
 export const uniqueIdsChecker: Checker = {
   name: 'unique-ids',
+  options: [],
   description: 'Jepsen unique-ids: no id returned twice by successful generate ops',
   check(history: History): CheckResult {
+    refuseForeignOps(history, 'unique-ids', ['generate']);
     const pairs = clientPairs(history, ['generate']);
     const ids = new Multiset();
     const opsOf = new Map<string, number[]>();

@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
+import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../result.ts';
@@ -42,6 +43,7 @@ type Stop = 'timeout' | 'out-of-memory' | 'failed' | 'interrupted';
 /** Linearizability per key, by Wing & Gong's search with Lowe's memo. */
 export const linearizableChecker: Checker = {
   name: 'linearizable',
+  options: ['model', 'perKey', 'maxMemoryBytes'],
   description: `linearizability against a model (--model ${modelNames().join('|')}), per independent key`,
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
@@ -80,7 +82,8 @@ function* linearizableWork(history: History, options: LinearizableOptions): Pace
   const split = splitHistory(history, model, perKey);
   if (split.unknownOp) {
     const { index, f } = split.unknownOp;
-    return unknown(`op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')}`);
+    // A history of another shape (queue ops against a register) is the user's mistake: exit 254.
+    throw new InputError(`op ${index} has f=${JSON.stringify(f)}, which the ${model.name} model does not know; expected one of ${model.fs.join(', ')} (is this a history for another model or checker?)`);
   }
   const nothing = nothingObserved(split, model);
   if (nothing) return vacuousResult('linearizable', true, nothing, { details: { model: model.name, perKey, ops: split.opCount, keys: split.partitions.length } });

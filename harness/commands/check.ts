@@ -108,6 +108,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         print(`${file}: ${verdictWord(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
         if (r.error) print(`  ${r.error}`);
         else if (r.vacuous) print(`  vacuous: ${r.vacuousReason ?? 'nothing could be checked'}`);
+        for (const w of r.warnings ?? []) print(`  warning: ${w}`);
         printAnomalies(r.anomalies, print, 10);
       }
       stopIntercepting();
