@@ -140,19 +140,8 @@ describe('linearizable checker, property tests', () => {
     expect(counts.false).toBeGreaterThan(200);
   });
 
-  it('agrees with brute force on keyed histories whether or not it decomposes per key', () => {
-    fc.assert(
-      fc.property(simulation.map((s) => ({ ...s, ops: 1 + (s.ops % 8), keys: 2 })), fc.array(mutation, { maxLength: 2 }), (sim, mutations) => {
-        let history = simulateRegister(sim);
-        for (const m of mutations) history = mutate(history, m);
-        if (validateHistory(history).length > 0) return;
-        const split = checkLinearizable(history, { model: 'cas-register' });
-        const whole = checkLinearizable(history, { model: 'cas-register', perKey: false });
-        expect(whole.valid).toBe(split.valid);
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  // Per-key decomposition against the definition: differential.test.ts (the brute force over
+  // the whole history with a map of registers, which never decomposes).
 
   it('decides a long single-key history with crashes (the memo keys stay small)', () => {
     const history = simulateRegister({ ops: 20_000, processes: 5, values: 5, crashRate: 0.01, seed: 99 });
