@@ -1,6 +1,7 @@
 import type { Checker } from './checker.ts';
 import { listAppendChecker } from './elle/list-append-checker.ts';
 import { rwRegisterChecker } from './elle/rw-register-checker.ts';
+import { sessionChecker } from './elle/session.ts';
 import { lostUpdateChecker } from './invariants/lost-update.ts';
 import { onCallChecker } from './invariants/on-call.ts';
 import { twoPhaseCommitChecker } from './invariants/two-phase-commit.ts';
@@ -33,7 +34,7 @@ export function checkerNames(): string[] {
 
 registerChecker(statsChecker);
 registerChecker(wellFormedChecker);
-for (const c of [listAppendChecker, rwRegisterChecker, counterChecker, setChecker, setFullChecker, bankChecker, longForkChecker, uniqueIdsChecker, totalQueueChecker]) {
+for (const c of [listAppendChecker, rwRegisterChecker, sessionChecker, counterChecker, setChecker, setFullChecker, bankChecker, longForkChecker, uniqueIdsChecker, totalQueueChecker]) {
   registerChecker(c);
 }
 registerChecker(linearizableChecker);

@@ -58,7 +58,7 @@ describe('an option the checker ignores is reported as a warning, not silently d
     expect(bank.valid).toBe(true);
     expect(bank.warnings).toEqual(['model "cas-register" was ignored: the counter checker does not use it (linearizable does)']);
     const lin = await checkSafe(getChecker('linearizable')!, register, { consistencyModel: 'serializable', model: 'cas-register' });
-    expect(lin.warnings).toEqual(['consistencyModel "serializable" was ignored: the linearizable checker does not use it (list-append, lost-update, on-call, rw-register do)']);
+    expect(lin.warnings).toEqual(['consistencyModel "serializable" was ignored: the linearizable checker does not use it (list-append, lost-update, on-call, rw-register, session do)']);
   });
 
   it('an option the checker uses, or the general ones, raise no warning', async () => {

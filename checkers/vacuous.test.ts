@@ -17,6 +17,7 @@ const REFERENCE: Record<string, Validity> = {
   'set-full': 'unknown', // jepsen.checker/set-full: no stable element
   'list-append': 'unknown', // Elle: empty-transaction-graph
   'rw-register': 'unknown', // Elle: empty-transaction-graph
+  session: true, // no session could see a stale state
   stats: true, // jepsen.checker/stats over no :f
   'well-formed': true,
   converged: 'unknown', // faultline's own: nothing checked is not a pass

@@ -7,7 +7,7 @@ import { findCycleAnomalies } from './cycle-anomalies.ts';
 import type { SearchBudget, Variant } from './cycle-search.ts';
 import type { StepExplainer } from './explain.ts';
 import { DepGraphBuilder } from './graph.ts';
-import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseConsistencyModel, weakestModels } from './models.ts';
+import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseTransactionalModel, weakestModels } from './models.ts';
 import { explainOrder, linkProcessOrder, linkRealtimeOrder } from './orders.ts';
 import { FAIL, INFO, OK, collectTxns, type Txns } from './txns.ts';
 
@@ -44,7 +44,7 @@ const DEFAULT_SEARCH_WORK = 5_000_000;
  */
 export function checkTransactions(history: History, options: CheckOptions, workload: TxnWorkload): CheckResult {
   const t0 = performance.now();
-  const model = parseConsistencyModel(options.consistencyModel);
+  const model = parseTransactionalModel(options.consistencyModel, workload.checker);
   const deadline = options.timeLimitMs === undefined ? Infinity : t0 + options.timeLimitMs;
   const phases: Record<string, number> = {};
   const lap = (name: string, since: number) => (phases[name] = Math.round(performance.now() - since));

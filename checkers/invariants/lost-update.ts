@@ -2,7 +2,7 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { Anomaly, CheckResult, Validity } from '../result.ts';
-import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseConsistencyModel } from '../elle/models.ts';
+import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseTransactionalModel } from '../elle/models.ts';
 import { LostUpdates, txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, INFO, OK, type Key } from '../elle/txns.ts';
 import { showKey } from '../elle/values.ts';
@@ -38,7 +38,7 @@ export const lostUpdateChecker: Checker = {
   description: 'read-modify-write counters: no committed increment lost (--consistency-model)',
   validateOptions(options) {
     try {
-      parseConsistencyModel(options.consistencyModel);
+      parseTransactionalModel(options.consistencyModel, 'lost-update');
       return undefined;
     } catch (err) {
       return (err as Error).message;
@@ -46,7 +46,7 @@ export const lostUpdateChecker: Checker = {
   },
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();
-    const model = parseConsistencyModel(options.consistencyModel);
+    const model = parseTransactionalModel(options.consistencyModel, 'lost-update');
     const txns = collectTxns(history, 'lost-update', ['w', 'r'], (v) => v === null || typeof v === 'number', 'a number (or null for a missing counter)');
     const anomalies = new AnomalyList();
     const lost = new LostUpdates('w', false);

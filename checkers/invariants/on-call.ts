@@ -2,7 +2,7 @@ import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { Anomaly, CheckResult, Validity } from '../result.ts';
-import { anomaliesProhibitedBy, impossibleModels, parseConsistencyModel } from '../elle/models.ts';
+import { anomaliesProhibitedBy, impossibleModels, parseTransactionalModel } from '../elle/models.ts';
 import { txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, OK } from '../elle/txns.ts';
 import { show } from '../elle/values.ts';
@@ -40,7 +40,7 @@ export const onCallChecker: Checker = {
   description: 'write-skew workload: every shift keeps a doctor on call (--consistency-model, --doctors-per-shift)',
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();
-    const model = parseConsistencyModel(options.consistencyModel);
+    const model = parseTransactionalModel(options.consistencyModel, 'on-call');
     const txns = collectTxns(history, 'on-call', ['w', 'r'], (v) => v === null || typeof v === 'number', 'null (on call) or a number (off call)');
     const shifts = new Map<number, Shift>();
     let doctors = Number(options.doctorsPerShift ?? 0);
