@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CheckResult } from '../checkers/result.ts';
+import type { CheckResult } from '../harness/result.ts';
 import { denseRegisterHistory } from '../test/support/dense-register.ts';
 
 interface Measurement {

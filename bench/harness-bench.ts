@@ -11,20 +11,21 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { noop } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
-import type { Cluster } from '../docker/cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
 import { timeLimit } from '../harness/generator/combinators.ts';
 import { HistoryWriter } from '../harness/history/writer.ts';
 import { Random } from '../harness/random.ts';
-import { defaultEnvironment } from '../harness/run/environment.ts';
-import { silentLogger } from '../harness/run/logger.ts';
+import { defaultEnvironment } from '../cli/run/environment.ts';
+import { silentLogger } from '../harness/logger.ts';
 import { interpret } from '../harness/scheduler/interpreter.ts';
 import { ClientWorker } from '../harness/scheduler/workers.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import { parseOptions } from '../harness/commands/run.ts';
-import { ETCD_CLIENT_PORT, registerKey } from '../workloads/register/etcd-client.ts';
+import { parseOptions } from '../cli/commands/run.ts';
+import { clientUrl } from '../docker/etcd/etcd-node.ts';
+import { registerKey } from '../docker/etcd/etcd-register-client.ts';
 import { registerOptions } from '../workloads/register/options.ts';
 import { casRegister, registerOp } from '../workloads/register/register.ts';
-import { EtcdRegisterClient } from '../workloads/register/etcd-client.ts';
+import { EtcdRegisterClient } from '../docker/etcd/etcd-register-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +62,7 @@ function existingCluster(ips: string[]): Cluster {
 async function bareLoop(cluster: Cluster): Promise<number> {
   const o = registerOptions(spec);
   const clients = Array.from({ length: concurrency }, (_, t) => new Etcd3({
-    hosts: [`http://${cluster.nodes[t % cluster.nodes.length]!.ip}:${ETCD_CLIENT_PORT}`],
+    hosts: [clientUrl(cluster.nodes[t % cluster.nodes.length]!)],
     faultHandling: { host: () => noop, global: noop },
     defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + o.timeoutMs }),
   }));
@@ -134,8 +135,7 @@ if (values.hosts) {
   console.log(`using the etcd cluster at ${values.hosts}`);
 } else {
   const env = await defaultEnvironment();
-  const db = env.getDatabase('etcd');
-  if (!db) throw new Error('no etcd database in this build');
+  const db = env.databases.require('etcd').create();
   const t0 = performance.now();
   await env.backend.prepare(db, silentLogger);
   const prepared = performance.now();

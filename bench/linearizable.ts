@@ -9,11 +9,11 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { checkLinearizable, type LinearizableOptions } from '../checkers/linearizable/linearizable-checker.ts';
 import { simulateRegister } from '../checkers/linearizable/simulate-register.ts';
-import type { CheckResult } from '../checkers/result.ts';
+import type { CheckResult } from '../harness/result.ts';
 import type { History, Op } from '../harness/history/op.ts';
 import { parseJepsenEdn } from '../harness/importers/jepsen-edn.ts';
 import { parseHistoryText } from '../harness/importers/read-history.ts';
-import { corpusDir } from '../test/corpus.ts';
+import { corpusDir } from '../test/support/corpus.ts';
 
 interface Timed {
   ms: number;

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
-import type { RunResult } from '../harness/run/run-test.ts';
+import type { RunResult } from '../harness/store/run-result.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string, dflt: number) => {

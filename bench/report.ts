@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatBytes } from '../reports/run-files.ts';
 import { writeReport } from '../reports/write-report.ts';
-import { launchChromium } from '../test/browser.ts';
-import { largeRun } from '../test/fixtures/report-runs.ts';
+import { launchChromium } from '../test/support/browser.ts';
+import { largeRun } from '../test/support/report-runs.ts';
 
 const opsArg = process.argv.indexOf('--ops');
 const historyOps = opsArg > 0 ? Number(process.argv[opsArg + 1]) : 1_000_000;

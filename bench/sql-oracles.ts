@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pairOps } from '../harness/history/op.ts';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
-import type { RunResult } from '../harness/run/run-test.ts';
+import type { RunResult } from '../harness/store/run-result.ts';
 import { getNemesis } from '../nemesis/registry.ts';
 import { faultline } from '../test/support/faultline-process.ts';
 import { laned, ORACLE_LINES, oracleRunArgs, type OracleLine } from '../test/support/sql-oracle-lines.ts';

@@ -6,7 +6,7 @@ register();
 // Ctrl-C, SIGTERM and crashes tear down whatever the command registered (harness/shutdown.ts).
 const { installShutdownHandlers } = await import('../harness/shutdown.ts');
 installShutdownHandlers();
-const { main } = await import('../harness/cli.ts');
+const { main } = await import('../cli/main.ts');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // Exit when the work is done even if something still holds the event loop (a build or an

@@ -1,9 +1,9 @@
-import { InputError } from '../harness/errors.ts';
+import { InputError, errorText } from '../harness/errors.ts';
 import type { History } from '../harness/history/op.ts';
 import type { CheckOptions, Checker } from './checker.ts';
-import type { CheckResult } from './result.ts';
-import { brief } from './abbreviate.ts';
-import { checkerNames, getChecker } from './registry.ts';
+import { unknown, type CheckResult } from "../harness/result.ts";
+import { brief } from "../harness/abbreviate.ts";
+import { checkerNames, getChecker } from "./registry.ts";
 
 /**
  * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and
@@ -18,13 +18,7 @@ export async function checkSafe(checker: Checker, history: History, options: Che
     result = await checker.check(history, options);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    result = {
-      checker: checker.name,
-      valid: 'unknown',
-      anomalyTypes: [],
-      anomalies: [],
-      error: `checker ${checker.name} crashed: ${err instanceof Error ? err.message : String(err)}`,
-    };
+    result = unknown(checker.name, `checker ${checker.name} crashed: ${errorText(err, { name: false })}`);
   }
   const checkMs = performance.now() - start;
   const warnings = [...(result.warnings ?? []), ...ignoredOptions(checker, options)];
@@ -37,10 +31,12 @@ const GENERAL = new Set(['timeLimitMs', 'signal']);
 /** One warning per option the checker does not read: it had no effect on the verdict. */
 export function ignoredOptions(checker: Checker, options: CheckOptions): string[] {
   const out: string[] = [];
+  const reads = checker.options;
+  if (!reads) return out;
   for (const [name, value] of Object.entries(options)) {
-    if (value === undefined || GENERAL.has(name) || checker.options.includes(name)) continue;
+    if (value === undefined || GENERAL.has(name) || reads.includes(name)) continue;
     const takers = checkerNames()
-      .filter((n) => getChecker(n)!.options.includes(name))
+      .filter((n) => getChecker(n)!.options?.includes(name))
       .join(', ');
     out.push(`${name} ${brief(value)} was ignored: the ${checker.name} checker does not use it${takers ? ` (${takers} do${takers.includes(',') ? '' : 'es'})` : ''}`);
   }

@@ -1,5 +1,5 @@
 import type { History } from '../harness/history/op.ts';
-import type { CheckResult } from './result.ts';
+import type { CheckResult } from '../harness/result.ts';
 
 export interface CheckOptions {
   /** Wall-clock budget for this check in ms; past it the checker answers `unknown`. */
@@ -23,9 +23,21 @@ export interface Checker {
   /**
    * The options this checker reads, besides `timeLimitMs` and `signal`. Any other option it is
    * given (a `--model` for a checker that takes none) is ignored, and `checkSafe` says so in
-   * the result's `warnings` rather than letting the user believe it applied.
+   * the result's `warnings` rather than letting the user believe it applied. Every built-in
+   * checker declares them; a checker that does not gets no warnings.
    */
-  readonly options: readonly string[];
+  readonly options?: readonly string[];
+  /**
+   * What each anomaly type it reports means, in one line for a person who has not read Adya's
+   * thesis: the report prints it above the anomaly. A type without one gets a generic line.
+   */
+  readonly meanings?: Readonly<Record<string, string>>;
+  /**
+   * The `kind`s of structured explanation its anomalies carry (`cycle`, `linearizability`; see
+   * explanations.ts): the report draws each with the renderer of that kind. Explanations of any
+   * other shape are shown as data.
+   */
+  readonly explanationKinds?: readonly string[];
   /** Says what is wrong with options it cannot use (an unknown model), before any checking. */
   validateOptions?(options: CheckOptions): string | undefined;
 }

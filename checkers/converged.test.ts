@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../harness/history/op.ts';
-import { convergedChecker, FINAL_READ } from './converged.ts';
-import type { CheckResult } from './result.ts';
+import { convergedChecker } from './converged.ts';
+import { FINAL_READ } from './conventions.ts';
+import type { CheckResult } from '../harness/result.ts';
 
 /** Final reads as [process, node, key, outcome, value]; each invoked and completed in turn. */
 function history(reads: [number, string, number, 'ok' | 'fail' | 'info', unknown][], before: Op[] = []): Op[] {

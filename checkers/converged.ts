@@ -1,10 +1,9 @@
 import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import type { Anomaly, CheckResult } from './result.ts';
-import { vacuousResult } from './vacuous.ts';
+import { FINAL_READ } from "./conventions.ts";
+import { unknown, type Anomaly, type CheckResult } from '../harness/result.ts';
+import { vacuousResult } from "./vacuous.ts";
 
-/** The invoke value that marks a read as a final read (after faults healed and the recovery window). */
-export const FINAL_READ = 'final';
 
 interface FinalRead {
   key: string | number;
@@ -23,6 +22,7 @@ export const convergedChecker: Checker = {
   name: 'converged',
   options: [],
   description: 'after recovery, final reads of each key from every node return the same value',
+  meanings: { diverged: 'after recovery, nodes still disagree on a key’s value: a node never caught up (or kept a write the others lost)' },
   check(history: History): CheckResult {
     const reads = finalReads(history);
     const base = { checker: 'converged' } as const;
@@ -63,7 +63,7 @@ export const convergedChecker: Checker = {
     if (anomalies.length > 0) return { ...base, valid: false, anomalyTypes: ['diverged'], anomalies, details };
     if (unanswered.length > 0) {
       const nodes = [...new Set(unanswered.flatMap((u) => u.nodes))].sort();
-      return { ...base, valid: 'unknown', anomalyTypes: [], anomalies, details, error: `${nodes.join(', ')} answered no final read of ${unanswered.length} of ${byKey.size} keys, so convergence is unverified there` };
+      return unknown('converged', `${nodes.join(', ')} answered no final read of ${unanswered.length} of ${byKey.size} keys, so convergence is unverified there`, { details });
     }
     return { ...base, valid: true, anomalyTypes: [], anomalies, details };
   },

@@ -66,4 +66,27 @@ export interface LinearizabilityExplanation {
   prefixStates?: string[];
 }
 
-export type Explanation = CycleExplanation | LinearizabilityExplanation | Record<string, unknown>;
+/** One in-doubt transaction a 2PC recovery resolved (the 2pc checker's details). */
+export type Resolution = {
+  gid: string;
+  shard: string;
+  decision: string;
+  heldMs: number;
+};
+
+/** Hold times (ms) of prepared transactions: how many, and their quantiles when any. */
+export type HeldSummary = {
+  count: number;
+  p50?: number;
+  p99?: number;
+  max?: number;
+};
+
+/** What the 2pc checker puts in `details`, drawn by the report: the blocking cost of 2PC. */
+export type TwoPhaseCommitDetails = {
+  transfers: number;
+  pendingCommits: number;
+  preparedHeldMs: { normal: HeldSummary; inDoubt: HeldSummary };
+  recovered: { commit: number; abort: number };
+  longestInDoubt: Resolution[];
+};

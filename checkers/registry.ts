@@ -1,3 +1,4 @@
+import { Registry } from '../harness/registry.ts';
 import type { Checker } from './checker.ts';
 import { listAppendChecker } from './elle/list-append-checker.ts';
 import { rwRegisterChecker } from './elle/rw-register-checker.ts';
@@ -18,25 +19,24 @@ import { statsChecker } from './stats.ts';
 import { wellFormedChecker } from './well-formed.ts';
 
 /** Checkers by name; `faultline check --checker NAME` and the workloads look them up here. */
-const checkers = new Map<string, Checker>();
+export const checkers = new Registry<Checker>('checker');
 
-export function registerChecker(checker: Checker): void {
-  checkers.set(checker.name, checker);
-}
-
-export function getChecker(name: string): Checker | undefined {
-  return checkers.get(name);
-}
-
-export function checkerNames(): string[] {
-  return [...checkers.keys()].sort();
-}
+export const registerChecker = (checker: Checker): void => checkers.register(checker);
+export const getChecker = (name: string): Checker | undefined => checkers.get(name);
+export const checkerNames = (): string[] => checkers.names();
 
 registerChecker(statsChecker);
 registerChecker(wellFormedChecker);
-for (const c of [listAppendChecker, rwRegisterChecker, sessionChecker, counterChecker, setChecker, setFullChecker, bankChecker, longForkChecker, uniqueIdsChecker, totalQueueChecker]) {
-  registerChecker(c);
-}
+registerChecker(listAppendChecker);
+registerChecker(rwRegisterChecker);
+registerChecker(sessionChecker);
+registerChecker(counterChecker);
+registerChecker(setChecker);
+registerChecker(setFullChecker);
+registerChecker(bankChecker);
+registerChecker(longForkChecker);
+registerChecker(uniqueIdsChecker);
+registerChecker(totalQueueChecker);
 registerChecker(linearizableChecker);
 registerChecker(lostUpdateChecker);
 registerChecker(onCallChecker);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../harness/errors.ts';
-import { HistoryBuilder } from '../test/fixtures/history-builder.ts';
+import { HistoryBuilder } from '../test/support/history-builder.ts';
 import { checkSafe } from './check-safe.ts';
 import { checkerNames, getChecker } from './registry.ts';
 

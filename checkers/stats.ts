@@ -1,7 +1,7 @@
 import type { History } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult } from './result.ts';
-import { vacuity } from './vacuous.ts';
+import { anomalyTypesOf, type Anomaly, type CheckResult } from "../harness/result.ts";
+import { vacuity } from "./vacuous.ts";
 
 export interface OutcomeCounts {
   ok: number;
@@ -20,6 +20,7 @@ export const statsChecker: Checker = {
   name: 'stats',
   options: [],
   description: 'ok / fail / info counts per operation; invalid when some operation never succeeded',
+  meanings: { 'never-succeeded': 'an operation never succeeded: a workload whose operations all fail tests nothing' },
   check(history: History): CheckResult {
     const byF = new Map<string, OutcomeCounts>();
     const inFlight = new Map<number, string>();

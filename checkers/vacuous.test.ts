@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { History } from '../harness/history/op.ts';
-import { HistoryBuilder } from '../test/fixtures/history-builder.ts';
+import { HistoryBuilder } from '../test/support/history-builder.ts';
 import { checkSafe } from './check-safe.ts';
 import { checkerNames, getChecker } from './registry.ts';
-import type { Validity } from './result.ts';
+import type { Validity } from '../harness/result.ts';
 
 /** Each checker's verdict on a history with nothing to check: its reference tool's (vacuous.ts). */
 const REFERENCE: Record<string, Validity> = {

@@ -1,4 +1,4 @@
-import type { CheckResult, Validity } from './result.ts';
+import type { CheckResult, Validity } from '../harness/result.ts';
 
 /**
  * What a checker answers when the history gives it nothing to check. Each checker returns the

@@ -1,8 +1,8 @@
 import type { History } from '../harness/history/op.ts';
 import { validateHistory } from '../harness/history/validate.ts';
 import type { Checker } from './checker.ts';
-import type { CheckResult } from './result.ts';
-import { vacuity } from './vacuous.ts';
+import type { CheckResult } from "../harness/result.ts";
+import { vacuity } from "./vacuous.ts";
 
 /**
  * The history's structure (dense indices, monotone times, each invoke completed at most once, no
@@ -13,6 +13,7 @@ export const wellFormedChecker: Checker = {
   name: 'well-formed',
   options: [],
   description: 'the history is structurally sound (dense indices, monotone times, one op in flight per process)',
+  meanings: { 'malformed-history': 'the history itself is broken (indices, times, or a process with two ops in flight), so no verdict about the database can be trusted' },
   check(history: History): CheckResult {
     const problems = validateHistory(history);
     return {

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { EnvironmentError } from '../harness/errors.ts';
+import { EnvironmentError, errorText } from '../harness/errors.ts';
 import { debianMirror } from './apt-sources.ts';
-import { dockerClient, installHostPackages, sbinEnv, stderrLog } from './engine.ts';
+import { dockerClient, installHostPackages, stderrLog } from './engine.ts';
+import { sbinEnv } from './host-tools.ts';
 import { withFileLock } from './file-lock.ts';
 import { followProgress, imageExists } from './image-progress.ts';
 
@@ -145,5 +146,5 @@ function safeReaddir(path: string): string[] {
 }
 
 function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  return errorText(err, { name: false }).split('\n')[0] ?? '';
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runObjects } from '../test/run-objects.ts';
+import { runObjects } from '../test/support/run-objects.ts';
 import { DockerCluster } from './docker-cluster.ts';
 import { dockerClient } from './engine.ts';
 
@@ -14,7 +14,7 @@ const docker = dockerClient();
 /** Starts a controller that creates a 2-node cluster, and resolves once the cluster is up. */
 async function orphanController(runId: string, ...flags: string[]) {
   // node --import tsx: one process, so the pid on the labels is the one that gets SIGKILLed.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/fixtures/orphan-cluster.ts'), runId, '2', ...flags], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/orphan-cluster.ts'), runId, '2', ...flags], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,4 +1,4 @@
-import type { Backend } from '../harness/run/backend.ts';
+import type { Backend } from '../harness/backend.ts';
 import { DockerCluster } from './docker-cluster.ts';
 import { ensureEngine } from './engine.ts';
 import { ensureImage } from './images.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runObjects } from '../test/run-objects.ts';
+import { runObjects } from '../test/support/run-objects.ts';
 import { DockerCluster } from './docker-cluster.ts';
 import { dockerClient } from './engine.ts';
 import { LABEL } from './labels.ts';

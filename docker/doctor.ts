@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { BASE_IMAGE } from './base-image.ts';
-import { dockerClient, engineAnswers, HOST_PACKAGES, missingPackages, sbinEnv } from './engine.ts';
+import { dockerClient, engineAnswers, HOST_PACKAGES, missingPackages } from './engine.ts';
+import { netemUnavailable, sbinEnv } from './host-tools.ts';
 import { imageExists } from './image-progress.ts';
 import { builtImages, contextHash, IMAGES_DIR, imageNames, imageTag } from './images.ts';
 import { join } from 'node:path';
@@ -97,13 +98,9 @@ async function iptablesCheck(): Promise<DoctorCheck> {
 }
 
 async function netemCheck(): Promise<DoctorCheck> {
-  const r = await execa('unshare', ['--net', 'sh', '-c', 'ip link set lo up && tc qdisc add dev lo root netem delay 1ms'], { reject: false, env: sbinEnv() });
-  if (r.exitCode === 0) return { name: 'netem (latency)', status: 'ok', detail: 'tc qdisc netem works' };
-  return {
-    name: 'netem (latency)',
-    status: 'warn',
-    detail: `unavailable (${firstLine(r.stderr) || r.message}): this kernel has no sch_netem, so latency faults are reported as unsupported; packet loss uses iptables instead`,
-  };
+  const why = netemUnavailable();
+  if (why === undefined) return { name: 'netem (latency)', status: 'ok', detail: 'tc qdisc netem works' };
+  return { name: 'netem (latency)', status: 'warn', detail: `unavailable (${why}): latency faults are reported as unsupported; packet loss uses iptables instead` };
 }
 
 async function commandCheck(name: string, okDetail: string, failDetail: string, argv: string[]): Promise<DoctorCheck> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HOST_PACKAGES, sbinEnv } from './engine.ts';
+import { HOST_PACKAGES } from './engine.ts';
+import { sbinEnv } from './host-tools.ts';
 
 describe('engine environment', () => {
   it('puts the sbin folders on PATH once, keeping the caller’s order and variables', () => {

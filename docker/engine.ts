@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import { EnvironmentError } from '../harness/errors.ts';
 import { withFileLock } from './file-lock.ts';
 import { hostProcess } from './host-process.ts';
+import { sbinEnv } from './host-tools.ts';
 
 /** Where a dockerd that faultline starts writes its log. */
 export const DOCKERD_LOG = '/var/log/faultline-dockerd.log';
@@ -155,16 +156,6 @@ function startDockerd(log: (line: string) => void): DockerdChild {
     closeSync(fd);
   }
   return state;
-}
-
-/**
- * The environment with the sbin folders on PATH: dockerd, debootstrap, iptables and tc live
- * there, and a root shell started by some CI runners leaves them out.
- */
-export function sbinEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const path = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':');
-  for (const dir of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!path.includes(dir)) path.push(dir);
-  return { ...env, PATH: path.join(':') };
 }
 
 async function waitForEngine(docker: Docker, timeoutMs: number, child?: DockerdChild): Promise<void> {

@@ -32,6 +32,8 @@ export interface ImageOptions {
   noCache?: boolean;
   /** Tag under another repository (benchmarks build a throwaway copy). */
   repository?: string;
+  /** The build context when the image's folder is not under docker/ (ssh/practice-host). */
+  dir?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export function imageTag(name: string, hash: string, repository = 'faultline'): 
 export async function ensureImage(name: string, options: ImageOptions = {}): Promise<ImageRef> {
   const docker = options.docker ?? dockerClient();
   const log = options.log ?? stderrLog;
-  const dir = join(IMAGES_DIR, name);
+  const dir = options.dir ?? join(IMAGES_DIR, name);
   if (!existsSync(join(dir, 'Dockerfile'))) {
     throw new InputError(`no image ${JSON.stringify(name)}: ${join(dir, 'Dockerfile')} does not exist (images: ${imageNames().join(', ')})`);
   }
@@ -93,7 +95,7 @@ export async function ensureImage(name: string, options: ImageOptions = {}): Pro
     `image-${name.replaceAll('/', '-')}`, // a lock file name: tools/lazyfs → tools-lazyfs
     async () => {
       if (!options.noCache && (await imageExists(docker, tag))) return { name, tag, hash, built: false };
-      log(`building image ${tag} from docker/${name}/Dockerfile (new or changed)`);
+      log(`building image ${tag} from ${options.dir === undefined ? `docker/${name}` : dir}/Dockerfile (new or changed)`);
       const started = Date.now();
       await buildImage(docker, dir, tag, { [IMAGE_LABEL]: name, [HASH_LABEL]: hash }, options.noCache ?? false, log);
       log(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Cluster, ExecResult } from './cluster.ts';
-import { FAKETIME_FILE, writeClockOffset } from './faketime.ts';
+import type { Cluster, ExecResult } from '../harness/cluster.ts';
+import { FAKETIME_FILE, writeClockOffset } from '../harness/faketime.ts';
 import { ServerProcess } from './server-process.ts';
 
 /** Just enough of a Cluster for the pure parts: exec output, signal counts, written files. */

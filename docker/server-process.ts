@@ -1,4 +1,4 @@
-import type { Cluster, NodeInfo } from './cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
 import { EnvironmentError } from '../harness/errors.ts';
 
 /** How to recognise and run one database server inside a node. */
@@ -159,13 +159,6 @@ export class ServerProcess {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The node named `node`, or a specific error naming the nodes there are. */
-export function findNode(cluster: Pick<Cluster, 'nodes'>, node: string): NodeInfo {
-  const info = cluster.nodes.find((n) => n.name === node);
-  if (!info) throw new Error(`no node ${JSON.stringify(node)} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
-  return info;
 }
 
 /** The last non-empty line of a command's output, for error messages. */

@@ -1,8 +1,8 @@
-import type { Cluster, NodeInfo } from './cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../harness/db.ts';
+import { findNode, type Cluster, type NodeInfo } from '../harness/cluster.ts';
+import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../harness/database.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import { FAKETIME_FILE, faketimeEnv } from './faketime.ts';
-import { findNode, type ServerProcess } from './server-process.ts';
+import { FAKETIME_FILE, faketimeEnv } from '../harness/faketime.ts';
+import type { ServerProcess } from './server-process.ts';
 
 /** What every single-server database takes from its tests. */
 export interface SingleServerOptions {

@@ -1,4 +1,4 @@
-import type { Cluster } from '../docker/cluster.ts';
+import type { Cluster } from './cluster.ts';
 import type { OpType } from './history/op.ts';
 import type { TestSpec } from './test-spec.ts';
 

@@ -26,3 +26,19 @@ export class InputError extends Error {
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
 }
+
+export interface ErrorTextOptions {
+  /** Lead with the error's class (`TypeError: …`); default true. */
+  name?: boolean;
+  /** Cut the text after this many characters (an ellipsis marks the cut). */
+  max?: number;
+}
+
+/** Anything thrown, as one piece of text for a person or a history: `Name: message`, or the message alone. */
+export function errorText(err: unknown, options: ErrorTextOptions = {}): string {
+  const withName = options.name ?? true;
+  let text: string;
+  if (err instanceof Error) text = withName ? (err.message ? `${err.name}: ${err.message}` : err.name) : err.message;
+  else text = String(err);
+  return options.max !== undefined && text.length > options.max ? `${text.slice(0, options.max)}…` : text;
+}

@@ -1,3 +1,5 @@
+import { errorText } from './errors.ts';
+
 /**
  * Process-wide cleanup (STYLE.md #11, "cleanup always"). Whatever must be undone when the
  * controller stops early — tear down a cluster, heal faults, flush the history — registers a
@@ -39,11 +41,6 @@ export function onShutdown(name: string, fn: ShutdownHook): () => void {
   };
 }
 
-/** Names of the registered hooks, oldest first (for tests and diagnostics). */
-export function pendingShutdownHooks(): string[] {
-  return hooks.map((h) => h.name);
-}
-
 /**
  * Runs every registered hook once, newest first, each bounded by what is left of `timeoutMs`;
  * a hook that throws is reported and the others still run. Concurrent calls share one pass.
@@ -66,7 +63,7 @@ export function runShutdownHooks(log: (line: string) => void = stderr, timeoutMs
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${left} ms`)), left))),
         ]);
       } catch (err) {
-        log(`cleanup: ${entry.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        log(`cleanup: ${entry.name} failed: ${errorText(err, { name: false })}`);
       } finally {
         clearTimeout(timer);
       }

@@ -1,5 +1,5 @@
-import type { Cluster } from '../docker/cluster.ts';
-import { faketimeEnv } from '../docker/faketime.ts';
+import type { Cluster } from '../harness/cluster.ts';
+import { faketimeEnv } from '../harness/faketime.ts';
 
 /** A node's clock offset as a libfaketime process there sees it, measured against the controller's clock. */
 export interface MeasuredOffset {

@@ -1,8 +1,8 @@
-import { FAKETIME_LIBRARY, writeClockOffset } from '../docker/faketime.ts';
-import type { FullDatabase } from '../harness/db.ts';
+import { FAKETIME_LIBRARY, writeClockOffset } from '../harness/faketime.ts';
+import type { FullDatabase } from '../harness/database.ts';
 import type { Draw } from '../harness/random.ts';
 import { measureOffset, type MeasuredOffset } from './clock-offsets.ts';
-import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from './nemesis.ts';
+import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from '../harness/nemesis.ts';
 import { forEachNode, nodeNames } from './nodes.ts';
 import { faultCycle, healOnce } from './schedule.ts';
 import { checkSelector, defaultSelectors, pickNodes, type Selector } from './select.ts';

@@ -1,6 +1,7 @@
 import { EMPTY } from '../harness/generator/basic.ts';
 import { any, concat } from '../harness/generator/combinators.ts';
-import type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from './nemesis.ts';
+import type { Nemesis, NemesisContext, NemesisOp, NemesisPackage, NemesisResult } from '../harness/nemesis.ts';
+import { errorText } from '../harness/errors.ts';
 
 /**
  * Several fault classes as one: ops are routed to the nemesis that handles their `f`, schedules
@@ -35,7 +36,7 @@ export function composeNemeses(given: readonly NemesisPackage[]): NemesisPackage
         try {
           await n.teardown(ctx);
         } catch (err) {
-          errors.push(err instanceof Error ? err.message : String(err));
+          errors.push(errorText(err, { name: false }));
         }
       }
       if (errors.length > 0) throw new Error(`nemesis teardown failed: ${errors.join('; ')}`);

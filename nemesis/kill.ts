@@ -1,5 +1,5 @@
-import type { Killable } from '../harness/db.ts';
-import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from './nemesis.ts';
+import type { Killable } from '../harness/database.ts';
+import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from '../harness/nemesis.ts';
 import { forEachNode } from './nodes.ts';
 import { faultCycle, healOnce } from './schedule.ts';
 import { checkSelector, defaultSelectors, pickNodes, selectorProblem, SELECTOR_HELP, byName, type Selector } from './select.ts';

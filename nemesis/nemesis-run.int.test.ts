@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
-import type { RunResult } from '../harness/run/run-test.ts';
-import { faultWindows } from '../reports/fault-windows.ts';
+import type { RunResult } from '../harness/store/run-result.ts';
+import { faultWindows } from '../harness/faults/windows.ts';
 import { faultline, leftovers } from '../test/support/faultline-process.ts';
 import { hostRulesMentioning } from '../test/support/net-probe.ts';
 

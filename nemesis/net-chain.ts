@@ -1,4 +1,5 @@
-import type { Cluster, ExecResult } from '../docker/cluster.ts';
+import type { Cluster, ExecResult } from '../harness/cluster.ts';
+import { errorText } from '../harness/errors.ts';
 
 const TIMEOUT_MS = 15_000;
 
@@ -73,6 +74,6 @@ function failure(node: string, what: string, r: ExecResult): Error {
 
 /** nsenter could not enter: the container (and with it every rule inside) no longer exists. */
 export function namespaceGone(err: unknown): boolean {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorText(err, { name: false });
   return /nsenter: (cannot open|reassociate|failed to execute)|container is gone|No such process|no node/i.test(text);
 }

@@ -1,22 +1,4 @@
-import { execaSync } from 'execa';
-import type { Cluster } from '../docker/cluster.ts';
-import { sbinEnv } from '../docker/engine.ts';
-
-let probed: { unavailable?: string } | undefined;
-
-/**
- * Why `tc qdisc … netem` cannot work on this kernel, or undefined when it can. Tried once per
- * process in a throwaway network namespace (`unshare --net`), so nothing real is touched; the
- * containers share this kernel, so the answer holds for them too.
- */
-export function netemUnavailable(): string | undefined {
-  if (!probed) {
-    const r = execaSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up && tc qdisc add dev lo root netem delay 1ms'], { reject: false, env: sbinEnv(), timeout: 10_000 });
-    const why = String(r.stderr ?? '').trim().split('\n')[0] || r.shortMessage || `exit ${r.exitCode}`;
-    probed = r.exitCode === 0 ? {} : { unavailable: /unknown|No such file/i.test(why) ? `this kernel has no sch_netem (tc says: ${why})` : `tc netem failed: ${why}` };
-  }
-  return probed.unavailable;
-}
+import type { Cluster } from '../harness/cluster.ts';
 
 /** The node's network interfaces other than loopback (`eth0`). */
 export async function interfaces(cluster: Cluster, node: string): Promise<string[]> {

@@ -1,4 +1,5 @@
-import type { Cluster } from '../docker/cluster.ts';
+import type { Cluster } from '../harness/cluster.ts';
+import { errorText } from '../harness/errors.ts';
 
 export const nodeNames = (cluster: Pick<Cluster, 'nodes'>): string[] => cluster.nodes.map((n) => n.name);
 
@@ -8,6 +9,6 @@ export const nodeNames = (cluster: Pick<Cluster, 'nodes'>): string[] => cluster.
  */
 export async function forEachNode(cluster: Pick<Cluster, 'nodes'>, fn: (node: string) => Promise<void>, nodes: readonly string[] = nodeNames(cluster)): Promise<void> {
   const results = await Promise.allSettled(nodes.map((n) => fn(n)));
-  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${nodes[i]}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${nodes[i]}: ${errorText(r.reason, { name: false })}`] : []));
   if (failures.length > 0) throw new Error(failures.join('; '));
 }

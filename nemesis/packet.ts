@@ -1,7 +1,8 @@
 import type { Draw } from '../harness/random.ts';
 import { NetChain } from './net-chain.ts';
-import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from './nemesis.ts';
-import { clearNetem, netemUnavailable, setNetem } from './netem.ts';
+import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from '../harness/nemesis.ts';
+import { netemUnavailable } from '../docker/host-tools.ts';
+import { clearNetem, setNetem } from './netem.ts';
 import { forEachNode, nodeNames } from './nodes.ts';
 import { faultCycle, healOnce } from './schedule.ts';
 import { checkSelector, defaultSelectors, pickNodes, type Selector } from './select.ts';
@@ -40,7 +41,7 @@ export function packetRequest(d: Draw, behaviours: readonly Behaviour[], selecto
   }
 }
 
-function netemArgs(r: Exclude<PacketRequest, { behaviour: 'loss' }>): string[] {
+export function netemArgs(r: Exclude<PacketRequest, { behaviour: 'loss' }>): string[] {
   switch (r.behaviour) {
     case 'delay':
       return ['delay', `${r.delayMs}ms`, `${r.jitterMs}ms`];

@@ -1,8 +1,8 @@
-import type { FullDatabase } from '../harness/db.ts';
+import type { FullDatabase } from '../harness/database.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import { describePlan, MIN_NODES, planPartition, TOPOLOGIES, TOPOLOGY_HELP, type Grudge, type Topology } from './grudge.ts';
 import { NetChain } from './net-chain.ts';
-import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from './nemesis.ts';
+import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from '../harness/nemesis.ts';
 import { faultCycle, healOnce } from './schedule.ts';
 import { forEachNode, nodeNames } from './nodes.ts';
 

@@ -1,6 +1,6 @@
-import type { Cluster } from '../docker/cluster.ts';
-import type { FullDatabase } from '../harness/db.ts';
-import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from './nemesis.ts';
+import type { Cluster } from '../harness/cluster.ts';
+import type { FullDatabase } from '../harness/database.ts';
+import type { Nemesis, NemesisContext, NemesisFactory, NemesisOp, NemesisResult } from '../harness/nemesis.ts';
 import { forEachNode, nodeNames } from './nodes.ts';
 import { faultCycle, healOnce } from './schedule.ts';
 import { byName, checkSelector, defaultSelectors, pickNodes, selectorProblem, SELECTOR_HELP, type Selector } from './select.ts';

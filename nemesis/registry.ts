@@ -1,5 +1,5 @@
 import { Registry } from '../harness/registry.ts';
-import type { NemesisFactory } from './nemesis.ts';
+import type { NemesisFactory } from '../harness/nemesis.ts';
 import { clockFactory } from './clock.ts';
 import { killFactory } from './kill.ts';
 import { packetFactory } from './packet.ts';
@@ -7,10 +7,10 @@ import { partitionFactory } from './partition.ts';
 import { pauseFactory } from './pause.ts';
 
 /** Fault classes by name; `faultline run --nemesis NAME,…` looks them up here. */
-const factories = new Registry<NemesisFactory>();
+export const nemeses = new Registry<NemesisFactory>('nemesis');
 
-export const registerNemesis = (factory: NemesisFactory): void => factories.register(factory);
-export const getNemesis = (name: string): NemesisFactory | undefined => factories.get(name);
-export const nemesisNames = (): string[] => factories.names();
+export const registerNemesis = (factory: NemesisFactory): void => nemeses.register(factory);
+export const getNemesis = (name: string): NemesisFactory | undefined => nemeses.get(name);
+export const nemesisNames = (): string[] => nemeses.names();
 
 for (const f of [partitionFactory, packetFactory, killFactory, pauseFactory, clockFactory]) registerNemesis(f);

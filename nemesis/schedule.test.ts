@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../harness/generator/simulate.ts';
 import { nemesis as onNemesis, timeLimit } from '../harness/generator/combinators.ts';
-import type { FullDatabase } from '../harness/db.ts';
+import type { FullDatabase } from '../harness/database.ts';
 import type { Op } from '../harness/history/op.ts';
 import { validateHistory } from '../harness/history/validate.ts';
 import { Random } from '../harness/random.ts';
-import { runGenerator } from '../harness/run/run-test.ts';
+import { runGenerator } from '../cli/run/run-test.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import { FINAL_READ } from '../checkers/converged.ts';
-import { faultWindows } from '../reports/fault-windows.ts';
+import { FINAL_READ } from '../checkers/conventions.ts';
+import { faultWindows } from '../harness/faults/windows.ts';
 import { casRegister } from '../workloads/register/register.ts';
 import { composeNemeses } from './compose.ts';
 import { getNemesis } from './registry.ts';

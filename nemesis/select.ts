@@ -1,6 +1,6 @@
-import type { FullDatabase } from '../harness/db.ts';
+import type { FullDatabase } from '../harness/database.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import type { NemesisContext } from './nemesis.ts';
+import type { NemesisContext } from '../harness/nemesis.ts';
 import { nodeNames } from './nodes.ts';
 import type { Draw } from '../harness/random.ts';
 

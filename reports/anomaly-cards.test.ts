@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compose, type Anomaly, type CheckResult } from '../checkers/result.ts';
+import { compose, type Anomaly, type CheckResult } from '../harness/result.ts';
 import { html } from './escape.ts';
 import { cardsOf, countByType, foundTypeLabels, typeLabel } from './anomaly-cards.ts';
 import { anomaliesSection } from './sections/anomalies.ts';

@@ -1,5 +1,5 @@
-import type { Anomaly, CheckResult } from '../checkers/result.ts';
-import type { RunResults } from './report-input.ts';
+import type { Anomaly, CheckResult } from '../harness/result.ts';
+import type { StoredResults } from '../harness/store/run-result.ts';
 
 /**
  * One anomaly as the report shows it. Elle-style checkers report a G2-item cycle of two
@@ -38,7 +38,7 @@ export function cardsOf(name: string, r: CheckResult): Card[] {
 }
 
 /** Every checker's cards, in checker order. */
-export function allCards(results: RunResults | undefined): Card[] {
+export function allCards(results: StoredResults | undefined): Card[] {
   return Object.entries(results?.checkers ?? {}).flatMap(([name, r]) => cardsOf(name, r));
 }
 

@@ -1,4 +1,4 @@
-import { brief, LIST_ENDS, type BriefStyle } from '../checkers/abbreviate.ts';
+import { brief, LIST_ENDS, type BriefStyle } from '../harness/abbreviate.ts';
 import type { Op } from '../harness/history/op.ts';
 
 /** How the report writes values: Clojure-ish lists (`[1 2 3]`) and `nil`, as Elle and Jepsen users read them. */

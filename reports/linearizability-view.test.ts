@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LinearizabilityExplanation } from '../checkers/explanations.ts';
 import { pairOps, type OpPair } from '../harness/history/op.ts';
-import { HistoryBuilder } from '../test/fixtures/history-builder.ts';
-import { nonlinearizableRun } from '../test/fixtures/report-runs.ts';
+import { HistoryBuilder } from '../test/support/history-builder.ts';
+import { nonlinearizableRun } from '../test/support/report-runs.ts';
 import { isLinearizabilityExplanation, linearizabilityView, viewWindow } from './linearizability-view.ts';
 
 function byInvoke(ops: Parameters<typeof pairOps>[0]): Map<number, OpPair> {
@@ -42,14 +42,14 @@ describe('linearizabilityView', () => {
 
 describe('viewWindow', () => {
   it('keeps a long key to a window around the failure, with every op overlapping it', () => {
-    const b = new HistoryBuilder();
+    const b = new HistoryBuilder({ stepMs: 0 });
     const invokes: number[] = [];
     let long = -1;
     for (let i = 0; i < 300; i++) {
       // Process 9's write starts early and ends late: it overlaps the failing op.
-      if (i === 60) invokes.push((long = b.invoke(9, 'write', -1, 'k').index));
+      if (i === 60) invokes.push((long = b.invoke(9, 'write', -1, 'k').last.index));
       if (i === 200) b.complete(9, 'ok');
-      invokes.push(b.invoke(i % 3, 'write', i, 'k').index);
+      invokes.push(b.invoke(i % 3, 'write', i, 'k').last.index);
       b.wait(1);
       b.complete(i % 3, 'ok');
     }

@@ -1,4 +1,4 @@
-import { briefText } from '../checkers/abbreviate.ts';
+import { briefText } from '../harness/abbreviate.ts';
 import type { LinearizabilityExplanation } from '../checkers/explanations.ts';
 import type { OpPair } from '../harness/history/op.ts';
 import { r1 } from './charts/frame.ts';

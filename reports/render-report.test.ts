@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { CycleExplanation } from '../checkers/explanations.ts';
-import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, validRun } from '../test/fixtures/report-runs.ts';
+import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, validRun } from '../test/support/report-runs.ts';
 import { renderReport } from './render-report.ts';
-import { compose, type CheckResult } from '../checkers/result.ts';
+import { compose, type CheckResult } from '../harness/result.ts';
 import { twoPhaseCommitChecker } from '../checkers/invariants/two-phase-commit.ts';
 import { HistoryBuilder } from '../test/support/history-builder.ts';
 import { pairOps } from '../harness/history/op.ts';
@@ -17,6 +17,14 @@ function scripts(page: string): { attrs: string; body: string }[] {
 }
 
 describe('renderReport', () => {
+  it('shades the fault windows the run stored in results.json; only a history checked on its own has them read from its nemesis ops', async () => {
+    const windowsOf = (page: string) => (JSON.parse(/<script type="application\/json" id="fl-data">([\s\S]*?)<\/script>/.exec(page)![1]!) as { windows: { fault: string }[] }).windows;
+    const run = validRun();
+    expect(windowsOf(await renderReport(run)).map((w) => w.fault)).toEqual(['partition', 'kill']);
+    const stored = [{ fault: 'partition', start: 5e6, end: 7e6, unhealed: false, startOp: 0, value: null }];
+    expect(windowsOf(await renderReport({ ...run, results: { ...run.results, faultWindows: stored } }))).toEqual([{ fault: 'partition', start: 5000, end: 7000 }]);
+  });
+
   it('puts the verdict first, then the anomaly with its meaning and diagram', async () => {
     const page = await renderReport({ ...g2ItemRun(), generatedAt: fixed });
     const verdictAt = page.indexOf('id="verdict"');

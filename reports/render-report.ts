@@ -1,21 +1,22 @@
 import { pairOps, type OpPair } from '../harness/history/op.ts';
-import { availabilityPerFault, clientCompletions, outsideFaults } from './availability.ts';
+import { availabilityPerFault, clientCompletions, outsideFaults } from '../harness/faults/availability.ts';
 import { chartOps } from './charts/chart-ops.ts';
 import { latencyChart } from './charts/latency-chart.ts';
 import { throughputChart } from './charts/throughput-chart.ts';
 import { pageAssets } from './client-bundle.ts';
 import type { PageData } from './client/main.ts';
 import { html, jsonForScript, trusted, type SafeHtml } from './escape.ts';
-import { faultWindows } from './fault-windows.ts';
+import { faultWindows } from '../harness/faults/windows.ts';
 import { formatCount, formatMs } from './format.ts';
-import { replayCommand } from './replay-command.ts';
+import { replayCommand } from '../harness/replay.ts';
 import type { ReportInput } from './report-input.ts';
 import type { RunFile } from './run-files.ts';
 import { anomaliesSection } from './sections/anomalies.ts';
 import { availabilityTable } from './sections/availability-table.ts';
 import { configurationSection } from './sections/configuration.ts';
 import { twoPhaseCommitSection } from './sections/two-phase-commit.ts';
-import { verdictSection, verdictWord } from './sections/verdict.ts';
+import { verdictWord } from '../harness/result.ts';
+import { verdictSection } from './sections/verdict.ts';
 import { encodeTimeline } from './timeline-data.ts';
 
 function headerFacts(input: ReportInput, clientOps: number, endNs: number, generatedAt: Date): string[] {
@@ -39,7 +40,8 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const clientPairs = pairs.filter((p) => p.invoke.process !== 'nemesis');
   const byInvoke = new Map<number, OpPair>(pairs.map((p) => [p.invoke.index, p]));
   const endNs = history.length === 0 ? 0 : history[history.length - 1]!.time;
-  const windows = faultWindows(history);
+  // The run stored the windows it computed; a history checked on its own gets them from its nemesis ops.
+  const windows = results?.faultWindows ?? faultWindows(history);
   const completions = clientCompletions(history);
   const availability = results?.availability ?? availabilityPerFault(history, windows, completions);
   const ops = chartOps(clientPairs, endNs);

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type StartedBrowser } from '../test/browser.ts';
+import { launchChromium, type StartedBrowser } from '../test/support/browser.ts';
 import type { CycleExplanation } from '../checkers/explanations.ts';
-import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, storeRun, validRun, type FixtureRun } from '../test/fixtures/report-runs.ts';
-import { faultWindows } from './fault-windows.ts';
+import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, storeRun, validRun, type FixtureRun } from '../test/support/report-runs.ts';
+import { faultWindows } from '../harness/faults/windows.ts';
 import { writeReport } from './write-report.ts';
 
 /** Screenshots land here for a person to look at; the folder is git-ignored. */

@@ -1,22 +1,7 @@
-import type { ComposedResult } from '../checkers/result.ts';
 import type { History } from '../harness/history/op.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
-import type { FaultAvailability } from './availability.ts';
-
-/**
- * What the report reads from `results.json`: the composed verdict plus the runner's extras (others are ignored).
- * `availability` is computed from the history when the runner did not store it.
- */
-export interface RunResults extends ComposedResult {
-  availability?: FaultAvailability[];
-  /** The runner's paste-able replay line; preferred over one rebuilt from test.json. */
-  replay?: string;
-  durationMs?: number;
-  /** Stopped by a signal before the time limit. */
-  interrupted?: boolean;
-  /** Why the run could not finish (setup failed, a client broke its contract…). */
-  error?: string;
-}
+import type { StoredRun } from '../harness/store/run-folder.ts';
+import type { StoredResults } from '../harness/store/run-result.ts';
 
 /** Everything one report is drawn from. */
 export interface ReportInput {
@@ -24,7 +9,7 @@ export interface ReportInput {
   test?: TestSpec;
   history: History;
   /** Undefined when the run was never checked (it died before results.json was written). */
-  results: RunResults | undefined;
+  results: StoredResults | undefined;
   /** The run folder; file links in the report are relative to it. */
   runDir?: string;
   /** Heading when there is no test, e.g. the checked file's name. */
@@ -33,4 +18,9 @@ export interface ReportInput {
   replay?: string;
   /** Fixed in tests so output is reproducible. */
   generatedAt?: Date;
+}
+
+/** A stored run's report: its links point at the files beside it. */
+export function runReportInput(run: StoredRun): ReportInput {
+  return { test: run.test, history: run.history, results: run.results, runDir: run.dir };
 }

@@ -9,7 +9,7 @@ import { writeSkew } from './write-skew/write-skew.ts';
 import type { Workload } from './workload.ts';
 
 /** Workloads by name; `faultline run --workload NAME` looks them up here. */
-const workloads = new Registry<Workload>();
+export const workloads = new Registry<Workload>('workload');
 
 export const registerWorkload = (workload: Workload): void => workloads.register(workload);
 export const getWorkload = (name: string): Workload | undefined => workloads.get(name);

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckResult } from '../checkers/result.ts';
+import type { CheckResult } from '../harness/result.ts';
 import { dockerClient } from '../docker/engine.ts';
 import { pairOps } from '../harness/history/op.ts';
 import { readHistoryFile } from '../harness/importers/read-history.ts';
-import type { RunResult } from '../harness/run/run-test.ts';
-import { runObjects } from '../test/run-objects.ts';
+import type { RunResult } from '../harness/store/run-result.ts';
+import { runObjects } from '../test/support/run-objects.ts';
 import { faultline } from '../test/support/faultline-process.ts';
 import { laned, ORACLE_LINES, oracleRunArgs } from '../test/support/sql-oracle-lines.ts';
 

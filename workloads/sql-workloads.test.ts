@@ -13,6 +13,9 @@ import { shardIndex } from './two-pc-bank/two-pc-client.ts';
 import { twoPcBank } from './two-pc-bank/two-pc-bank.ts';
 import { writeSkew } from './write-skew/write-skew.ts';
 import type { Workload } from './workload.ts';
+import { databaseNames, getDatabase } from '../docker/databases.ts';
+import { clientFactory } from './workload.ts';
+import type { SqlCapable } from './sql/sql-dialect.ts';
 
 const spec = (over: Partial<TestSpec> = {}): TestSpec =>
   defineTest({ name: 't', db: 'postgres', workload: 'w', nodes: 1, concurrency: 5, rate: 100, timeLimit: 10, nemesis: [], nemesisInterval: 10, recovery: 0, seed: 1, ...over, options: over.options ?? {} });
@@ -22,12 +25,22 @@ function invocations(w: Workload, test: TestSpec, seed: number, maxOps = 4_000):
   return simulate(w.generator(test, Random.fromSeed(seed)), { concurrency: test.concurrency, maxOps }).filter((o) => o.type === 'invoke');
 }
 
-describe('SQL workloads are registered for both databases', () => {
-  it('by name, with a client per database', () => {
-    for (const name of ['list-append', 'rw-register', 'bank', 'write-skew', 'lost-update']) {
-      expect(Object.keys(getWorkload(name)?.clients ?? {}).sort()).toEqual(['mariadb', 'postgres']);
-    }
-    expect(Object.keys(getWorkload('2pc-bank')?.clients ?? {})).toEqual(['postgres']);
+describe('SQL workloads run on every database that offers the SQL capability', () => {
+  const withClient = (name: string) => databaseNames().filter((db) => clientFactory(getWorkload(name)!, getDatabase(db)!) !== undefined);
+
+  it('by name, with a client on each SQL database and none elsewhere', () => {
+    for (const name of ['list-append', 'rw-register', 'bank', 'write-skew', 'lost-update']) expect(withClient(name)).toEqual(['mariadb', 'postgres']);
+    // 2PC needs prepared transactions, which only PostgreSQL's dialect offers here.
+    expect(withClient('2pc-bank')).toEqual(['postgres']);
+    expect(withClient('register')).toEqual(['etcd']);
+  });
+
+  it('a database with its own dialect gets the generic clients, without naming it anywhere in workloads/', () => {
+    const sql = getDatabase('postgres') as unknown as SqlCapable;
+    const homemade = { name: 'homemade', image: 'homemade', setup: async () => undefined, teardown: async () => undefined, sql: { ...sql.sql, name: 'homemade', preparedTransactions: undefined } };
+    expect(clientFactory(getWorkload('bank')!, homemade)).toBeTypeOf('function');
+    expect(clientFactory(getWorkload('2pc-bank')!, homemade)).toBeUndefined();
+    expect(String(clientFactory(getWorkload('bank')!, homemade)!())).toBe('bank client for homemade on (not open)');
   });
 });
 

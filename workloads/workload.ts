@@ -1,5 +1,6 @@
 import type { CheckOptions } from '../checkers/checker.ts';
 import type { Client } from '../harness/client.ts';
+import type { FullDatabase } from '../harness/database.ts';
 import type { Generator } from '../harness/generator/generator.ts';
 import type { Random } from '../harness/random.ts';
 import { TEST_DEFAULTS, type TestSpec } from '../harness/test-spec.ts';
@@ -24,8 +25,14 @@ export interface Workload {
   readonly name: string;
   /** One line for `--help`. */
   readonly description: string;
-  /** Client factories by database name: `--db` must be one of these keys. */
-  readonly clients: Readonly<Record<string, () => Client>>;
+  /**
+   * The workload's own client for a database that offers a capability it knows (the SQL
+   * workloads: any database with `sql`), or undefined. A database's own client for this workload
+   * (its `clients[name]`) comes first: see {@link clientFactory}.
+   */
+  clientFor?(db: FullDatabase): (() => Client) | undefined;
+  /** What a database must offer for `clientFor`, in words for an error message ("the SQL capability (`sql`)"). */
+  readonly needs?: string;
   /**
    * Checks `test.options` for this workload; returns one message per problem (empty when fine).
    * Unknown options are problems too, so a typo does not silently do nothing.
@@ -66,4 +73,9 @@ export function nodeCountProblem(workload: Pick<Workload, 'name' | 'nodes'>, nod
   if (!n || (nodes >= n.min && nodes <= n.max)) return undefined;
   const range = n.min === n.max ? `exactly ${n.min}` : `${n.min}–${n.max}`;
   return `the ${workload.name} workload runs on ${range} node${n.max === 1 ? '' : 's'} (${n.why}); got ${nodes}`;
+}
+
+/** How clients of `workload` are made on `db`: the database's own client for it, else the workload's for a capability the database offers; undefined when there is none. */
+export function clientFactory(workload: Pick<Workload, 'name' | 'clientFor'>, db: FullDatabase): (() => Client) | undefined {
+  return (Object.hasOwn(db.clients ?? {}, workload.name) ? db.clients![workload.name] : undefined) ?? workload.clientFor?.(db);
 }

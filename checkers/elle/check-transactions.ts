@@ -1,8 +1,8 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions } from '../checker.ts';
-import type { Anomaly, CheckResult, Validity } from '../result.ts';
-import { vacuity } from '../vacuous.ts';
+import { unknown, type Anomaly, type CheckResult, type Validity } from "../../harness/result.ts";
+import { vacuity } from "../vacuous.ts";
 import { findCycleAnomalies } from './cycle-anomalies.ts';
 import type { SearchBudget, Variant } from './cycle-search.ts';
 import type { StepExplainer } from './explain.ts';
@@ -60,7 +60,7 @@ export function checkTransactions(history: History, options: CheckOptions, workl
   const counts = txnCounts(txns);
   const base = { checker: workload.checker, notModels: [] as string[] };
   if (analysis.unknown) {
-    return { ...base, valid: 'unknown', anomalyTypes: [], anomalies: [], error: analysis.unknown, stats: { phases }, details: { consistencyModel: model, txns: counts } };
+    return unknown(workload.checker, analysis.unknown, { notModels: [], stats: { phases }, details: { consistencyModel: model, txns: counts } });
   }
 
   t = performance.now();

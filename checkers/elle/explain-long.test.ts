@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
 import type { CycleExplanation } from '../explanations.ts';
-import type { Anomaly, CheckResult } from '../result.ts';
+import type { Anomaly, CheckResult } from '../../harness/result.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 import { rwRegisterChecker } from './rw-register-checker.ts';
 

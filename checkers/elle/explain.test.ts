@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
 import type { CycleExplanation } from '../explanations.ts';
-import type { Anomaly, CheckResult } from '../result.ts';
+import type { Anomaly, CheckResult } from '../../harness/result.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 import { rwRegisterChecker } from './rw-register-checker.ts';
 
@@ -43,7 +43,7 @@ describe('cycle explanations, as Elle words them', () => {
     const h = new HistoryBuilder()
       .txn(0, [['append', 'x', 1]])
       .txn(1, [['append', 'x', 2]])
-      .wait(250_000_000)
+      .wait(250)
       .txn(2, [['r', 'x', [1]]])
       .txn(0, [['r', 'x', [1, 2]]])
       .build();

@@ -1,5 +1,5 @@
 import type { MicroOp } from '../../harness/history/op.ts';
-import { keptRuns } from '../abbreviate.ts';
+import { keptRuns } from '../../harness/abbreviate.ts';
 import type { CycleExplanation, CycleStep, CycleTxn, EdgeKind } from '../explanations.ts';
 import type { FoundCycle } from './cycle-search.ts';
 import type { Txns } from './txns.ts';

@@ -15,10 +15,6 @@ export const REL_KINDS: readonly EdgeKind[] = ['ww', 'wr', 'rw', 'process', 'rea
 export const DATA_RELS = Rel.ww | Rel.wr | Rel.rw;
 export const ALL_RELS = DATA_RELS | Rel.process | Rel.realtime;
 
-export function relKinds(mask: number): EdgeKind[] {
-  return REL_KINDS.filter((_, i) => (mask & (1 << i)) !== 0);
-}
-
 /** Collects links; `freeze()` turns them into a {@link DepGraph}. Self-links are dropped. */
 export class DepGraphBuilder {
   private from: Int32Array;

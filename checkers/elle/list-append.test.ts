@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 
 function check(history: Op[], consistencyModel = 'serializable', extra: Record<string, unknown> = {}): CheckResult {

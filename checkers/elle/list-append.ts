@@ -1,5 +1,5 @@
 import type { MicroOp } from '../../harness/history/op.ts';
-import { firstDifference, LIST_LIMIT } from '../abbreviate.ts';
+import { firstDifference, LIST_LIMIT } from '../../harness/abbreviate.ts';
 import type { AnomalyList } from '../anomaly-list.ts';
 import type { EdgeKind } from '../explanations.ts';
 import type { TxnAnalysis } from './check-transactions.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLANTED, PLANTED_SESSION, plantedHistory, type Planted } from '../../test/support/planted-store.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 import { checkSession } from './session.ts';
 

@@ -1,5 +1,6 @@
 import type { Checker } from '../checker.ts';
 import { checkTransactions } from './check-transactions.ts';
+import { ELLE_MEANINGS } from './meanings.ts';
 import { analyzeRwRegister } from './rw-register.ts';
 
 /**
@@ -10,6 +11,8 @@ export const rwRegisterChecker: Checker = {
   name: 'rw-register',
   options: ['consistencyModel', 'cycleSearchWork', 'sequentialKeys', 'linearizableKeys', 'wfrKeys'],
   description: 'Elle-style read/write registers: G0…G2 from inferred version orders (--consistency-model, --sequential-keys, --linearizable-keys)',
+  meanings: ELLE_MEANINGS,
+  explanationKinds: ['cycle'],
   check: (history, options) =>
     checkTransactions(history, options, {
       checker: 'rw-register',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { rwRegisterChecker } from './rw-register-checker.ts';
 
 function check(history: Op[], options: Record<string, unknown> = {}): CheckResult {

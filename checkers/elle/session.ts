@@ -2,7 +2,7 @@ import type { History } from '../../harness/history/op.ts';
 import { InputError } from '../../harness/errors.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { CheckResult, Validity } from '../result.ts';
+import type { CheckResult, Validity } from '../../harness/result.ts';
 import { vacuousResult } from '../vacuous.ts';
 import { SESSION_MODELS } from './lattice.ts';
 import { anomaliesProhibitedBy, impossibleModels, parseConsistencyModel, weakestModels } from './models.ts';
@@ -36,6 +36,14 @@ import { show, showKey, vkey } from './values.ts';
 export const sessionChecker: Checker = {
   name: 'session',
   options: ['consistencyModel'],
+  meanings: {
+    'read-your-writes-violation': 'a process did not see its own earlier write',
+    'monotonic-reads-violation': 'a process read an older state than it had already read (reads went back in time)',
+    'monotonic-writes-violation': 'a reader saw a process\'s later write without its earlier one, or in the wrong order',
+    'writes-follow-reads-violation': 'a reader saw a write without what its writer had read before writing it',
+    'causal-violation': 'a reader missed a write that causally precedes what it saw (through a chain of reads and process order)',
+    'causal-cycle': 'reads-from and process order form a cycle: no causal order explains the history',
+  },
   description: `session guarantees and causal consistency of list-append histories (--consistency-model ${SESSION_MODELS.join('|')}; default causal)`,
   check: (history, options) => checkSession(history, options),
   validateOptions(options) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../test/support/simulated-store.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 import { rwRegisterChecker } from './rw-register-checker.ts';
 

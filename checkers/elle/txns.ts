@@ -1,11 +1,11 @@
 import { InputError } from '../../harness/errors.ts';
 import type { History, MicroOp, Op } from '../../harness/history/op.ts';
 import { float64s, int32s, uint8s } from './typed-arrays.ts';
+import { preview } from '../../harness/abbreviate.ts';
 
 export const OK = 0;
 export const INFO = 1;
 export const FAIL = 2;
-export type TxnType = typeof OK | typeof INFO | typeof FAIL;
 
 export type Key = string | number;
 
@@ -104,9 +104,4 @@ function badTxn(op: Op, checker: string, fs: readonly string[], what: string): n
     `op ${op.index} (${op.type} ${op.f}) does not fit the ${checker} checker: ${what}; ` +
       `expected a transaction value like [["${fs[0]}", "x", 1], ["r", "y", …]]`,
   );
-}
-
-function preview(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -1,4 +1,4 @@
-import { brief } from '../abbreviate.ts';
+import { brief } from '../../harness/abbreviate.ts';
 
 /**
  * Values from histories are JSON. Primitives compare and hash as themselves; objects and

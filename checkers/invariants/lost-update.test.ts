@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { lostUpdateChecker } from './lost-update.ts';
 
 const check = (h: ReturnType<HistoryBuilder['build']>, consistencyModel?: string) => lostUpdateChecker.check(h, { consistencyModel }) as CheckResult;

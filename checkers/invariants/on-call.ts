@@ -1,22 +1,13 @@
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult, Validity } from '../result.ts';
-import { anomaliesProhibitedBy, impossibleModels, parseTransactionalModel } from '../elle/models.ts';
+import { parseDoctorKey } from "../conventions.ts";
+import type { Anomaly, CheckResult, Validity } from "../../harness/result.ts";
+import { anomaliesProhibitedBy, impossibleModels, parseTransactionalModel } from "../elle/models.ts";
 import { txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, OK } from '../elle/txns.ts';
 import { show } from '../elle/values.ts';
 import { vacuity } from '../vacuous.ts';
-
-/** A doctor's key in a write-skew history: `s12-d0` is shift 12, doctor 0. */
-export function doctorKey(shift: number, doctor: number): string {
-  return `s${shift}-d${doctor}`;
-}
-
-export function parseDoctorKey(key: unknown): { shift: number; doctor: number } | undefined {
-  const m = typeof key === 'string' ? /^s(\d+)-d(\d+)$/.exec(key) : null;
-  return m ? { shift: Number(m[1]), doctor: Number(m[2]) } : undefined;
-}
 
 interface Shift {
   /** Doctor → the committed ops that took them off call. */
@@ -38,6 +29,7 @@ export const onCallChecker: Checker = {
   name: 'on-call',
   options: ['consistencyModel', 'doctorsPerShift'],
   description: 'write-skew workload: every shift keeps a doctor on call (--consistency-model, --doctors-per-shift)',
+  meanings: { 'on-call-invariant': 'write skew made visible: every doctor of a shift went off call, though each transaction saw two on call' },
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();
     const model = parseTransactionalModel(options.consistencyModel, 'on-call');

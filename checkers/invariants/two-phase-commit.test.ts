@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { twoPhaseCommitChecker } from './two-phase-commit.ts';
 
 const transfer = (gid: string, from = 0, to = 1, amount = 5) => ({ from, to, amount, gid });

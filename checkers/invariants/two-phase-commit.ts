@@ -1,9 +1,10 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit, refuseForeignOps } from '../jepsen/ops.ts';
-import { vacuousResult } from '../vacuous.ts';
+import type { HeldSummary, Resolution, TwoPhaseCommitDetails } from "../explanations.ts";
+import type { CheckResult } from "../../harness/result.ts";
+import { clientPairs, misfit, refuseForeignOps } from "../jepsen/ops.ts";
+import { vacuousResult } from "../vacuous.ts";
 
 interface TransferValue {
   from: number;
@@ -13,13 +14,6 @@ interface TransferValue {
   heldMs?: number;
   pending?: string[];
 }
-
-export type Resolution = {
-  gid: string;
-  shard: string;
-  decision: string;
-  heldMs: number;
-};
 
 interface Ledger {
   applied: Record<string, { gid: string; account: number; delta: number }[]>;
@@ -43,6 +37,12 @@ export const twoPhaseCommitChecker: Checker = {
   name: '2pc',
   options: [],
   description: '2pc-bank: no half-applied transaction, no commit lost, nothing left in doubt; lock hold times',
+  meanings: {
+    'half-applied': 'a distributed transaction took effect on one shard but not the other (atomic commit broken)',
+    'lost-commit': 'a distributed transaction the coordinator committed took effect on no shard',
+    'aborted-applied': 'a distributed transaction the coordinator aborted took effect anyway',
+    'in-doubt': 'a prepared transaction was still waiting for its outcome after recovery, holding its locks',
+  },
   check(history: History): CheckResult {
     const t0 = performance.now();
     const transfers = new Map<string, { op: number; type: string; value: TransferValue }>();
@@ -141,23 +141,6 @@ export const twoPhaseCommitChecker: Checker = {
       details: { ...details, anomalyCounts: anomalies.countsOf() },
     };
   },
-};
-
-/** Hold times (ms) of prepared transactions: how many, and their quantiles when any. */
-export type HeldSummary = {
-  count: number;
-  p50?: number;
-  p99?: number;
-  max?: number;
-};
-
-/** What the 2pc checker puts in `details`: the blocking cost of 2PC. */
-export type TwoPhaseCommitDetails = {
-  transfers: number;
-  pendingCommits: number;
-  preparedHeldMs: { normal: HeldSummary; inDoubt: HeldSummary };
-  recovered: { commit: number; abort: number };
-  longestInDoubt: Resolution[];
 };
 
 function summary(ms: number[]): HeldSummary {

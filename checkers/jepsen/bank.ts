@@ -2,8 +2,8 @@ import { vacuousResult } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult } from '../result.ts';
-import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
+import type { Anomaly, CheckResult } from "../../harness/result.ts";
+import { clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
 import { InputError } from '../../harness/errors.ts';
 
 /**
@@ -17,6 +17,12 @@ export const bankChecker: Checker = {
   name: 'bank',
   options: ['accounts', 'totalAmount', 'negativeBalances', 'allowNegativeBalances'],
   description: 'Jepsen bank: every read conserves the total, without negative balances (--total-amount, --negative-balances)',
+  meanings: {
+    'wrong-total': 'wrong total: a read saw account balances that do not add up to the constant total',
+    'negative-value': 'negative value: a read saw a balance below zero, which the workload never allows',
+    'nil-balance': 'missing balance: a read returned no balance for an account that exists',
+    'unexpected-key': 'unexpected account: a read returned an account the test never created',
+  },
   check(history: History, options: CheckOptions): CheckResult {
     // The 2PC bank workload's recover and ledger ops are the 2pc checker's.
     refuseForeignOps(history, 'bank', ['transfer', 'read'], ['recover', 'ledger']);
@@ -60,21 +66,15 @@ export const bankChecker: Checker = {
       }
       if (a) anomalies.add(a);
     }
-    return {
-      checker: 'bank',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        readCount: reads.length,
-        errorCount: Object.values(anomalies.countsOf()).reduce((x, y) => x + y, 0),
-        errorCounts: anomalies.countsOf(),
-        totalAmount: total,
-        totalInferredFromFirstRead: inferred,
-        accounts: [...accounts],
-        ...(lowest ? { lowestTotal: lowest.explanation, highestTotal: highest!.explanation } : {}),
-      },
-    };
+    return anomalies.result('bank', {
+      readCount: reads.length,
+      errorCount: Object.values(anomalies.countsOf()).reduce((x, y) => x + y, 0),
+      errorCounts: anomalies.countsOf(),
+      totalAmount: total,
+      totalInferredFromFirstRead: inferred,
+      accounts: [...accounts],
+      ...(lowest ? { lowestTotal: lowest.explanation, highestTotal: highest!.explanation } : {}),
+    });
   },
 };
 

@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit, refuseForeignOps } from './ops.ts';
+import type { CheckResult } from "../../harness/result.ts";
+import { clientPairs, misfit, refuseForeignOps } from "./ops.ts";
 
 /**
  * Jepsen's counter: the counter starts at 0; `add` ops add their value, `read` ops return it.
@@ -16,6 +16,7 @@ export const counterChecker: Checker = {
   name: 'counter',
   options: [],
   description: 'Jepsen counter: every read between the adds known done and the adds attempted',
+  meanings: { 'out-of-bounds-read': 'a read outside what the adds allow: below the sum of adds known done, or above the sum of adds attempted' },
   check(history: History): CheckResult {
     refuseForeignOps(history, 'counter', ['add', 'read']);
     const pairs = clientPairs(history, ['add', 'read']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { longForkChecker } from './long-fork.ts';
 
 const check = (b: HistoryBuilder, options = {}) => longForkChecker.check(b.build(), options) as CheckResult;

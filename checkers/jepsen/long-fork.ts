@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History, MicroOp, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
+import { unknown, type CheckResult } from "../../harness/result.ts";
+import { clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
 
 /**
  * Jepsen's long-fork (the anomaly parallel snapshot isolation allows and snapshot isolation
@@ -17,6 +17,7 @@ export const longForkChecker: Checker = {
   name: 'long-fork',
   options: ['groupSize'],
   description: 'Jepsen long-fork: reads of the same keys must agree on the order of writes (--group-size)',
+  meanings: { 'long-fork': 'long fork: two reads saw writes to different keys in orders that contradict each other (no single order of writes explains both)' },
   check(history: History, options: CheckOptions): CheckResult {
     const groupSize = options.groupSize === undefined || options.groupSize === 0 ? undefined : Number(options.groupSize);
     const written = new Map<string | number, number>();
@@ -31,7 +32,7 @@ export const longForkChecker: Checker = {
       if (mops.length === 1 && mops[0]![0] === 'w') {
         const k = mops[0]![1];
         if (written.has(k)) {
-          return unknown(`key ${show(k)} is written by both op ${written.get(k)} and op ${p.invoke.index}; long-fork needs each key written once`);
+          return unknown('long-fork', `key ${show(k)} is written by both op ${written.get(k)} and op ${p.invoke.index}; long-fork needs each key written once`);
         }
         written.set(k, p.invoke.index);
         continue;
@@ -40,7 +41,7 @@ export const longForkChecker: Checker = {
       if (p.completion?.type !== 'ok') continue;
       const values = new Map<string | number, unknown>(mops.map((m) => [m[1], m[2]]));
       if (groupSize !== undefined && values.size !== groupSize) {
-        return unknown(`op ${p.completion.index} read ${values.size} keys, but --group-size is ${groupSize}`);
+        return unknown('long-fork', `op ${p.completion.index} read ${values.size} keys, but --group-size is ${groupSize}`);
       }
       const group = JSON.stringify([...values.keys()].sort());
       let list = groups.get(group);
@@ -56,7 +57,7 @@ export const longForkChecker: Checker = {
         const a = list[i]!;
         const b = list[i + 1]!;
         const order = compare(a.values, b.values);
-        if (order === 'conflict') return unknown(`ops ${a.op.index} and ${b.op.index} read different non-null values for the same key; long-fork needs each key written once`);
+        if (order === 'conflict') return unknown('long-fork', `ops ${a.op.index} and ${b.op.index} read different non-null values for the same key; long-fork needs each key written once`);
         if (order !== 'incomparable') continue;
         const aOnly = [...a.values].filter(([k, v]) => v !== null && b.values.get(k) === null).map(([k]) => k);
         const bOnly = [...b.values].filter(([k, v]) => v !== null && a.values.get(k) === null).map(([k]) => k);
@@ -80,10 +81,6 @@ export const longForkChecker: Checker = {
     };
   },
 };
-
-function unknown(error: string): CheckResult {
-  return { checker: 'long-fork', valid: 'unknown', anomalyTypes: [], anomalies: [], error };
-}
 
 /** Which read saw more writes: 'a', 'b', 'equal', 'incomparable', or 'conflict' (two different values). */
 function compare(a: Map<string | number, unknown>, b: Map<string | number, unknown>): 'a' | 'b' | 'equal' | 'incomparable' | 'conflict' {

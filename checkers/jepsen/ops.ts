@@ -1,6 +1,6 @@
 import { InputError } from '../../harness/errors.ts';
 import { pairOps, type History, type Op, type OpPair } from '../../harness/history/op.ts';
-import { brief } from '../abbreviate.ts';
+import { brief } from '../../harness/abbreviate.ts';
 
 /** Client invocation/completion pairs whose f is one of `fs`, in invocation order. */
 export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
@@ -15,14 +15,9 @@ export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
  */
 export function refuseForeignOps(history: History, checker: string, fs: readonly string[], tolerated: readonly string[] = []): void {
   for (const op of history) {
-    if (typeof op.process !== 'number' || fs.includes(op.f) || tolerated.includes(op.f)) continue;
-    throw misfit(checker, op, `the ${checker} checker checks ${fs.map((f) => JSON.stringify(f)).join(', ')} operations, not ${show(op.f)}; is this a history for another checker?`);
+    if (typeof op.process !== "number" || fs.includes(op.f) || tolerated.includes(op.f)) continue;
+    throw misfit(checker, op, `the ${checker} checker checks ${fs.map((f) => JSON.stringify(f)).join(", ")} operations, not ${show(op.f)}; is this a history for another checker?`);
   }
-}
-
-/** The history index that names an operation: its completion, else its invocation. */
-export function opIndex(pair: OpPair): number {
-  return (pair.completion ?? pair.invoke).index;
 }
 
 /** An InputError for a history that does not fit a checker (exit 254). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { bankChecker } from './bank.ts';
 import { counterChecker } from './counter.ts';
 import { longForkChecker } from './long-fork.ts';
@@ -18,11 +18,10 @@ import { uniqueIdsChecker } from './unique-ids.ts';
 
 type Step = [kind: 'invoke' | 'ok' | 'fail' | 'info', process: number, f: string, value: unknown];
 
-/** A history from steps in order, each op's time 1 ms after the last (as Jepsen's test helper). */
+/** A history from steps in order, each op 1 ms after the last (as Jepsen's test helper). */
 function history(steps: Step[]): Op[] {
   const b = new HistoryBuilder();
   for (const [kind, p, f, v] of steps) {
-    b.wait(1_000_000);
     if (kind === 'invoke') b.invoke(p, f, v);
     else b[kind](p, v);
   }

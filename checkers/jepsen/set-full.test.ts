@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HistoryBuilder } from '../../test/support/history-builder.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult } from '../../harness/result.ts';
 import { setFullChecker } from './set-full.ts';
 
 const check = (b: HistoryBuilder, options = {}) => setFullChecker.check(b.build(), options) as CheckResult;
@@ -23,7 +23,7 @@ describe('set-full', () => {
     const b = () =>
       new HistoryBuilder()
         .op(0, 'add', 1)
-        .wait(5_000_000)
+        .wait(5)
         .op(1, 'read', null, 'ok', [])
         .op(1, 'read', null, 'ok', [1]);
     expect(check(b())).toMatchObject({ valid: true, details: { staleCount: 1 } });

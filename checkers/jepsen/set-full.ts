@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
+import type { CheckResult } from "../../harness/result.ts";
+import { clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
 
 /** One element's timeline (Jepsen's SetFullElement). */
 interface Element {
@@ -31,6 +31,11 @@ export const setFullChecker: Checker = {
   name: 'set-full',
   options: ['linearizable'],
   description: 'Jepsen set-full: element timelines across all reads: lost, stale, never-read (--linearizable)',
+  meanings: {
+    'lost-element': 'lost element: an element known to exist (read, or its add acknowledged) was missing from every read after some point',
+    'stale-element': 'stale read: an element known to exist was missing from a read that began later',
+    'duplicate-element': 'duplicate element: one read returned the same element more than once',
+  },
   check(history: History, options: CheckOptions): CheckResult {
     const linearizable = options.linearizable === true;
     refuseForeignOps(history, 'set-full', ['add', 'read']);

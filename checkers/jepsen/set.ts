@@ -2,8 +2,8 @@ import { vacuousResult } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { Multiset, clientPairs, misfit, show, sortValues, refuseForeignOps } from './ops.ts';
+import type { CheckResult } from "../../harness/result.ts";
+import { Multiset, clientPairs, misfit, show, sortValues, refuseForeignOps } from "./ops.ts";
 
 /**
  * Jepsen's set: `add` ops insert one element each, and the last successful `read` returns the
@@ -15,6 +15,10 @@ export const setChecker: Checker = {
   name: 'set',
   options: [],
   description: 'Jepsen set: the final read holds every acknowledged add and nothing never added',
+  meanings: {
+    'lost-element': 'lost element: an acknowledged add never showed up in the final read',
+    'unexpected-element': 'unexpected element: a read returned something no client ever added',
+  },
   check(history: History): CheckResult {
     refuseForeignOps(history, 'set', ['add', 'read']);
     const pairs = clientPairs(history, ['add', 'read']);
@@ -61,21 +65,15 @@ export const setChecker: Checker = {
         text: `${show(value)} was added (op ${op} succeeded) but is missing from the final read (op ${finalRead.op})`,
       });
     }
-    return {
-      checker: 'set',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        attemptCount: attempts.distinct,
-        acknowledgedCount: added.size,
-        okCount: ok,
-        lostCount: lost.length,
-        recoveredCount: recovered,
-        unexpectedCount: anomalies.countsOf()['unexpected-element'] ?? 0,
-        finalRead: finalRead.op,
-      },
-    };
+    return anomalies.result('set', {
+      attemptCount: attempts.distinct,
+      acknowledgedCount: added.size,
+      okCount: ok,
+      lostCount: lost.length,
+      recoveredCount: recovered,
+      unexpectedCount: anomalies.countsOf()['unexpected-element'] ?? 0,
+      finalRead: finalRead.op,
+    });
   },
 };
 

@@ -1,9 +1,9 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { vacuity } from '../vacuous.ts';
-import { Multiset, clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
+import { unknown, type CheckResult } from '../../harness/result.ts';
+import { vacuity } from "../vacuous.ts";
+import { Multiset, clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
 
 /**
  * Jepsen's total-queue: what goes in must come out, once the queue has been drained. Every
@@ -17,6 +17,10 @@ export const totalQueueChecker: Checker = {
   name: 'total-queue',
   options: [],
   description: 'Jepsen total-queue: every acknowledged enqueue dequeued, nothing dequeued that was never enqueued',
+  meanings: {
+    'lost-element': 'lost element: an acknowledged enqueue was never dequeued',
+    'unexpected-element': 'unexpected element: a dequeue returned something no client ever enqueued',
+  },
   check(history: History): CheckResult {
     refuseForeignOps(history, 'total-queue', ['enqueue', 'dequeue', 'drain']);
     const attempts = new Multiset();
@@ -48,7 +52,7 @@ export const totalQueueChecker: Checker = {
         undecidable ??= `drain op ${p.invoke.index} never completed, so what it removed from the queue is unknown`;
       }
     }
-    if (undecidable) return { checker: 'total-queue', valid: 'unknown', anomalyTypes: [], anomalies: [], error: undecidable };
+    if (undecidable) return unknown('total-queue', undecidable);
     const anomalies = new AnomalyList();
     let ok = 0;
     let unexpected = 0;
@@ -84,21 +88,15 @@ export const totalQueueChecker: Checker = {
         text: `${show(value)} was enqueued (op ${op} succeeded) but never dequeued`,
       });
     }
-    return {
-      checker: 'total-queue',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      ...(enqueues.size === 0 && dequeues.size === 0 ? vacuity('no enqueue and no dequeue completed ok, so nothing could be lost or come from nowhere') : {}),
-      details: {
-        attemptCount: attempts.size,
-        acknowledgedCount: enqueues.size,
-        okCount: ok,
-        unexpectedCount: unexpected,
-        duplicatedCount: duplicated,
-        lostCount: lost,
-        recoveredCount: recovered,
-      },
-    };
+    const result = anomalies.result("total-queue", {
+      attemptCount: attempts.size,
+      acknowledgedCount: enqueues.size,
+      okCount: ok,
+      unexpectedCount: unexpected,
+      duplicatedCount: duplicated,
+      lostCount: lost,
+      recoveredCount: recovered,
+    });
+    return enqueues.size === 0 && dequeues.size === 0 ? { ...result, ...vacuity("no enqueue and no dequeue completed ok, so nothing could be lost or come from nowhere") } : result;
   },
 };

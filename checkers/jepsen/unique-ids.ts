@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from '../result.ts';
-import { Multiset, clientPairs, show, refuseForeignOps } from './ops.ts';
+import type { CheckResult } from "../../harness/result.ts";
+import { Multiset, clientPairs, show, refuseForeignOps } from "./ops.ts";
 
 /**
  * Jepsen's unique-ids: every successful `generate` returns an id no other one returned.
@@ -13,6 +13,7 @@ export const uniqueIdsChecker: Checker = {
   name: 'unique-ids',
   options: [],
   description: 'Jepsen unique-ids: no id returned twice by successful generate ops',
+  meanings: { 'duplicate-id': 'duplicate id: two successful generate operations returned the same id' },
   check(history: History): CheckResult {
     refuseForeignOps(history, 'unique-ids', ['generate']);
     const pairs = clientPairs(history, ['generate']);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readHistoryFile } from '../../harness/importers/read-history.ts';
-import { corpusDir } from '../../test/corpus.ts';
+import { corpusDir } from '../../test/support/corpus.ts';
 import { checkLinearizable } from './linearizable-checker.ts';
 
 const porcupine = join(corpusDir(), 'porcupine');

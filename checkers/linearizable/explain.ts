@@ -1,4 +1,4 @@
-import { briefText } from '../abbreviate.ts';
+import { briefText } from '../../harness/abbreviate.ts';
 import type { LinearizabilityExplanation } from '../explanations.ts';
 import type { CompleteModel } from './model.ts';
 import type { LinOp } from './partition.ts';

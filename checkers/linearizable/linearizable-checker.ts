@@ -2,15 +2,15 @@ import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../result.ts';
-import { Pacer, paced, unpaced, type PacedWork } from '../pacer.ts';
-import { explainFailure, renderFailure, type Failure } from './explain.ts';
-import { KeySearch, type KeyVerdict } from './key-search.ts';
-import { keyedModel, type KeyedState } from './keyed-model.ts';
-import { completeModel, type CompleteModel, type Model } from './model.ts';
-import { getModel, modelNames } from './models/index.ts';
-import { splitHistory, type Partition, type SplitHistory } from './partition.ts';
-import { vacuousResult } from '../vacuous.ts';
+import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from "../../harness/result.ts";
+import { Pacer, paced, unpaced, type PacedWork } from "../pacer.ts";
+import { explainFailure, renderFailure, type Failure } from "./explain.ts";
+import { KeySearch, type KeyVerdict } from "./key-search.ts";
+import { keyedModel, type KeyedState } from "./keyed-model.ts";
+import { completeModel, type CompleteModel, type Model } from "./model.ts";
+import { getModel, modelNames, models } from "./models/index.ts";
+import { splitHistory, type Partition, type SplitHistory } from "./partition.ts";
+import { vacuousResult } from "../vacuous.ts";
 
 export interface LinearizableOptions extends CheckOptions {
   /** A registered model's name, or a model. Default `cas-register`. */
@@ -45,10 +45,12 @@ export const linearizableChecker: Checker = {
   name: 'linearizable',
   options: ['model', 'perKey', 'maxMemoryBytes'],
   description: `linearizability against a model (--model ${modelNames().join('|')}), per independent key`,
+  explanationKinds: ['linearizability'],
+  meanings: { nonlinearizable: 'not linearizable: no order of the operations consistent with real time explains what clients saw' },
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
     const m = options.model;
-    if (typeof m === 'string' && !getModel(m)) return `unknown model ${JSON.stringify(m)}; expected one of ${modelNames().join(', ')}`;
+    if (typeof m === 'string' && !getModel(m)) return models.unknown(m);
     return undefined;
   },
 };
@@ -76,7 +78,7 @@ function* linearizableWork(history: History, options: LinearizableOptions): Pace
   const start = performance.now();
   const modelOption = options.model ?? 'cas-register';
   const found = typeof modelOption === 'string' ? getModel(modelOption) : (modelOption as Model<unknown>);
-  if (!found) return unknown(`unknown model ${JSON.stringify(modelOption)}; expected one of ${modelNames().join(', ')}`);
+  if (!found) return unknown('linearizable', models.unknown(String(modelOption)));
   const model = completeModel(found);
   const perKey = options.perKey ?? true;
   const split = splitHistory(history, model, perKey);
@@ -241,8 +243,4 @@ function nothingObserved(split: SplitHistory, model: CompleteModel<unknown>): st
 
 function keysOf(part: Partition): (string | number | undefined)[] {
   return [...new Set(part.ops.map((o) => o.op.key))];
-}
-
-function unknown(error: string): CheckResult {
-  return { checker: 'linearizable', valid: 'unknown', anomalyTypes: [], anomalies: [], error };
 }

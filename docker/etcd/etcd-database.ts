@@ -1,14 +1,14 @@
-import type { Cluster, NodeInfo } from '../cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../../harness/db.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
+import { versionFromCommand, type ClockAware, type Database, type DatabaseDefinition, type HasPrimary, type Killable, type LogFiles, type Pausable } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
+import { CLIENT_PORT, clientUrl, PEER_PORT } from './etcd-node.ts';
+import { EtcdRegisterClient } from './etcd-register-client.ts';
 
 const DATA_DIR = '/var/lib/faultline/etcd/data';
 const LOG_FILE = '/var/log/etcd/etcd.log';
 /** Matches the etcd server's command line as started below, and nothing else in the node. */
 const PROCESS = '^etcd --name ';
-export const CLIENT_PORT = 2379;
-const PEER_PORT = 2380;
 
 export interface EtcdOptions {
   /** How long every member may take to be healthy with an agreed leader. */
@@ -32,13 +32,9 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
   readonly image = 'etcd';
   readonly honoursFaketime = false;
   readonly clockReason = 'etcd is a Go program: it reads the clock through the vDSO, not libc, so libfaketime cannot skew it';
+  readonly clients = { register: () => new EtcdRegisterClient() };
 
   constructor(private readonly options: EtcdOptions = {}) {}
-
-  /** The client URL of every node, for workloads (`http://10.213.x.11:2379`). */
-  static clientUrl(node: NodeInfo): string {
-    return `http://${node.ip}:${CLIENT_PORT}`;
-  }
 
   async setup(cluster: Cluster, test: TestSpec): Promise<void> {
     await Promise.all(cluster.nodes.map((n) => this.launch(cluster, n.name)));
@@ -56,12 +52,8 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
     );
   }
 
-  async versions(cluster: Cluster): Promise<Record<string, string>> {
-    const node = cluster.nodes[0];
-    if (!node) return {};
-    const r = await cluster.exec(node.name, ['etcd', '--version'], { timeoutMs: 10_000 });
-    const version = /etcd Version:\s*(\S+)/.exec(r.stdout)?.[1];
-    return version ? { etcd: version } : {};
+  versions(cluster: Cluster): Promise<Record<string, string>> {
+    return versionFromCommand(cluster, 'etcd', ['etcd', '--version'], /etcd Version:\s*(\S+)/);
   }
 
   async kill(cluster: Cluster, node: string): Promise<void> {
@@ -125,7 +117,7 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
   private async problem(cluster: Cluster, node: NodeInfo): Promise<string | { leader: string }> {
     if ((await cluster.countProcesses(node.name, PROCESS)) === 0) return 'exited';
     try {
-      const health = await getJson(`${EtcdDatabase.clientUrl(node)}/health`);
+      const health = await getJson(`${clientUrl(node)}/health`);
       if ((health as { health?: string }).health !== 'true') return `health ${JSON.stringify(health)}`;
       const status = await memberStatus(node);
       if (status.leader === '0' || status.leader === '') return 'no leader';
@@ -165,7 +157,7 @@ export function etcdArgs(cluster: Pick<Cluster, 'nodes' | 'runId'>, node: string
 }
 
 async function memberStatus(node: NodeInfo): Promise<MemberStatus> {
-  const body = (await getJson(`${EtcdDatabase.clientUrl(node)}/v3/maintenance/status`, '{}')) as {
+  const body = (await getJson(`${clientUrl(node)}/v3/maintenance/status`, '{}')) as {
     header?: { member_id?: string };
     leader?: string;
     version?: string;
@@ -210,3 +202,9 @@ async function waitGone(cluster: Cluster, node: string, timeoutMs: number): Prom
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export const etcd: DatabaseDefinition = {
+  name: 'etcd',
+  description: "etcd 3.4 (Debian's etcd-server), an N-member cluster; clients: register",
+  create: () => new EtcdDatabase(),
+};

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTest } from '../../harness/test-spec.ts';
-import type { NodeInfo } from '../cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../docker-cluster.ts';
-import { collectNodeLogs } from '../node-logs.ts';
+import { copyNodeLogs } from '../../harness/store/node-logs.ts';
 import { EtcdDatabase } from './etcd-database.ts';
+import { clientUrl } from './etcd-node.ts';
 
 const test = defineTest({
   name: 'etcd-int',
@@ -27,7 +28,7 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** A v3 request through the member's HTTP gateway (the workload's real client is separate). */
 async function v3(node: NodeInfo, path: string, body: object): Promise<Record<string, unknown>> {
-  const res = await fetch(`${EtcdDatabase.clientUrl(node)}/v3/${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${clientUrl(node)}/v3/${path}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
   expect(res.ok).toBe(true);
   return (await res.json()) as Record<string, unknown>;
 }
@@ -76,7 +77,7 @@ describe('etcd on a 5-node DockerCluster', () => {
 
   it('pauses and resumes a member with SIGSTOP/SIGCONT', async () => {
     await db.pause(cluster, 'n2');
-    const status = await fetch(`${EtcdDatabase.clientUrl(cluster.nodes[1] as NodeInfo)}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+    const status = await fetch(`${clientUrl(cluster.nodes[1] as NodeInfo)}/health`, { signal: AbortSignal.timeout(1_000) }).then(
       () => 'answered',
       () => 'silent',
     );
@@ -87,12 +88,12 @@ describe('etcd on a 5-node DockerCluster', () => {
 
   it('copies every node’s log out through LogFiles', async () => {
     const dest = mkdtempSync(join(tmpdir(), 'etcd-logs-'));
-    expect(await collectNodeLogs(cluster, db, dest)).toEqual([]);
+    expect(await copyNodeLogs(cluster, db, dest)).toEqual([]);
     for (const node of cluster.nodes) {
       expect(readFileSync(join(dest, node.name, 'etcd.log'), 'utf8')).toMatch(/"msg":"published local member to cluster through raft"/);
     }
     const missing = { ...db, logFiles: () => ['/var/log/none.log'] } as unknown as EtcdDatabase;
-    expect((await collectNodeLogs(cluster, missing, dest))[0]).toBe('n1: no /var/log/none.log on n1');
+    expect((await copyNodeLogs(cluster, missing, dest))[0]).toBe('n1: no /var/log/none.log on n1');
   });
 
   it('names the member and its last log line when the cluster cannot become healthy', async () => {

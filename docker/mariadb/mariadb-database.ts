@@ -1,23 +1,16 @@
 import mysql from 'mysql2/promise';
-import type { Cluster, NodeInfo } from '../cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
+import { versionFromCommand, type DatabaseDefinition } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
+import { MARIADB_CREDENTIALS, MARIADB_PORT, mariadbConnection, mariadbDialect } from './mariadb-sql.ts';
 
 const HOME = '/var/lib/faultline/mariadb';
 const DATA_DIR = `${HOME}/data`;
 const INIT_FILE = `${HOME}/init.sql`;
 const LOG_FILE = '/var/log/faultline/mariadb.log';
-const PORT = 3306;
-
-/** How every client reaches a node: password auth over the run's network. */
-export const MARIADB_CREDENTIALS = { user: 'faultline', password: 'faultline', database: 'faultline' } as const;
-
-/** mysql2 connection settings for `node` (the node's own address, never localhost). */
-export function mariadbConnection(node: NodeInfo): mysql.ConnectionOptions {
-  return { host: node.ip, port: PORT, ...MARIADB_CREDENTIALS, connectTimeout: 2_000 };
-}
 
 /**
  * MariaDB 10.11 (Debian's mariadb-server), InnoDB. Every node is an independent server with a
@@ -29,6 +22,7 @@ export function mariadbConnection(node: NodeInfo): mysql.ConnectionOptions {
 export class MariadbDatabase extends SingleServerDatabase {
   readonly name = 'mariadb';
   readonly image = 'mariadb';
+  readonly sql = mariadbDialect;
   readonly server = new ServerProcess({
     name: 'mariadb',
     pattern: '^/usr/sbin/mariadbd ',
@@ -46,12 +40,8 @@ export class MariadbDatabase extends SingleServerDatabase {
     await Promise.all(cluster.nodes.map((n) => this.server.stop(cluster, n.name, 'TERM')));
   }
 
-  async versions(cluster: Cluster): Promise<Record<string, string>> {
-    const node = cluster.nodes[0];
-    if (!node) return {};
-    const r = await cluster.exec(node.name, ['/usr/sbin/mariadbd', '--version'], { timeoutMs: 10_000 });
-    const version = /Ver\s+(\d+\.\d+\.\d+)/.exec(r.stdout)?.[1];
-    return version ? { mariadb: version } : {};
+  versions(cluster: Cluster): Promise<Record<string, string>> {
+    return versionFromCommand(cluster, 'mariadb', ['/usr/sbin/mariadbd', '--version'], /Ver\s+(\d+\.\d+\.\d+)/);
   }
 
   protected override configure(test: TestSpec): void {
@@ -78,7 +68,7 @@ export class MariadbDatabase extends SingleServerDatabase {
     const settings: Record<string, string> = {
       datadir: DATA_DIR,
       'bind-address': node.ip,
-      port: String(PORT),
+      port: String(MARIADB_PORT),
       socket: `${HOME}/mysqld.sock`,
       'pid-file': `${HOME}/mysqld.pid`,
       'init-file': INIT_FILE,
@@ -98,3 +88,9 @@ export class MariadbDatabase extends SingleServerDatabase {
     }
   }
 }
+
+export const mariadb: DatabaseDefinition = {
+  name: 'mariadb',
+  description: 'MariaDB 10.11 (InnoDB), every node an independent server; the SQL capability',
+  create: () => new MariadbDatabase(),
+};

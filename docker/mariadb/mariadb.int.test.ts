@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
-import { sqlDatabaseSuite } from '../../test/sql-database-suite.ts';
-import { MariadbDatabase, mariadbConnection } from './mariadb-database.ts';
+import { sqlDatabaseSuite } from '../../test/support/sql-database-suite.ts';
+import { MariadbDatabase } from './mariadb-database.ts';
+import { mariadbConnection } from './mariadb-sql.ts';
 
 const DATA_DIR = '/var/lib/faultline/mariadb/data';
 

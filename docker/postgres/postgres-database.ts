@@ -1,22 +1,15 @@
 import pg from 'pg';
-import type { Cluster, NodeInfo } from '../cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
+import { versionFromCommand, type DatabaseDefinition } from '../../harness/database.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
+import { POSTGRES_CREDENTIALS, POSTGRES_PORT, postgresConnection, postgresDialect } from './postgres-sql.ts';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const HOME = '/var/lib/faultline/postgres';
 const DATA_DIR = `${HOME}/data`;
 const LOG_FILE = '/var/log/faultline/postgres.log';
-const PORT = 5432;
-
-/** How every client reaches a node: password auth over the run's network. */
-export const POSTGRES_CREDENTIALS = { user: 'faultline', password: 'faultline', database: 'faultline' } as const;
-
-/** pg connection settings for `node` (the node's own address, never localhost). */
-export function postgresConnection(node: NodeInfo, database: string = POSTGRES_CREDENTIALS.database): pg.ClientConfig {
-  return { host: node.ip, port: PORT, user: POSTGRES_CREDENTIALS.user, password: POSTGRES_CREDENTIALS.password, database, connectionTimeoutMillis: 2_000 };
-}
 
 export interface PostgresOptions extends SingleServerOptions {
   /** `max_prepared_transactions` (2PC needs it above 0). */
@@ -32,6 +25,8 @@ export interface PostgresOptions extends SingleServerOptions {
 export class PostgresDatabase extends SingleServerDatabase {
   readonly name = 'postgres';
   readonly image = 'postgres';
+  /** Every SQL workload runs on it, 2pc-bank too (PREPARE TRANSACTION). */
+  readonly sql = postgresDialect;
   readonly server = new ServerProcess({
     name: 'postgres',
     // The postmaster keeps its command line; every backend and helper retitles itself "postgres: …".
@@ -49,12 +44,8 @@ export class PostgresDatabase extends SingleServerDatabase {
     await Promise.all(cluster.nodes.map((n) => this.server.stop(cluster, n.name, 'INT')));
   }
 
-  async versions(cluster: Cluster): Promise<Record<string, string>> {
-    const node = cluster.nodes[0];
-    if (!node) return {};
-    const r = await cluster.exec(node.name, [`${BIN}/postgres`, '--version'], { timeoutMs: 10_000 });
-    const version = /PostgreSQL\)\s*(\S+)/.exec(r.stdout)?.[1];
-    return version ? { postgres: version } : {};
+  versions(cluster: Cluster): Promise<Record<string, string>> {
+    return versionFromCommand(cluster, 'postgres', [`${BIN}/postgres`, '--version'], /PostgreSQL\)\s*(\S+)/);
   }
 
   protected async initNode(cluster: Cluster, node: NodeInfo): Promise<void> {
@@ -76,7 +67,7 @@ export class PostgresDatabase extends SingleServerDatabase {
   protected argv(node: NodeInfo): string[] {
     const settings = {
       listen_addresses: node.ip,
-      port: String(PORT),
+      port: String(POSTGRES_PORT),
       unix_socket_directories: HOME,
       max_connections: '200',
       max_prepared_transactions: String(this.pgOptions.maxPreparedTransactions ?? 100),
@@ -102,3 +93,9 @@ async function withClient<T>(config: pg.ClientConfig, fn: (client: pg.Client) =>
     await client.end().catch(() => {});
   }
 }
+
+export const postgres: DatabaseDefinition = {
+  name: 'postgres',
+  description: 'PostgreSQL 15, every node an independent server; the SQL capability with prepared transactions',
+  create: () => new PostgresDatabase(),
+};

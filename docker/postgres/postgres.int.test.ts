@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { sqlDatabaseSuite } from '../../test/sql-database-suite.ts';
-import { PostgresDatabase, postgresConnection } from './postgres-database.ts';
+import { sqlDatabaseSuite } from '../../test/support/sql-database-suite.ts';
+import { PostgresDatabase } from './postgres-database.ts';
+import { postgresConnection } from './postgres-sql.ts';
 
 const AUTO_CONF = '/var/lib/faultline/postgres/data/postgresql.auto.conf';
 

@@ -1,6 +1,7 @@
 import type { Op } from '../history/op.ts';
 import { Random, type Draw } from '../random.ts';
-import { Driver, GeneratorError, type WorkerCompletion } from '../scheduler/driver.ts';
+import type { Completion } from '../client.ts';
+import { Driver, GeneratorError } from '../scheduler/driver.ts';
 import type { Generator, Thread } from './generator.ts';
 
 export interface SimulateOptions {
@@ -10,7 +11,7 @@ export interface SimulateOptions {
   /** How long an op takes, in ns (default 1 ms). */
   latency?: (op: Op, draw: Draw) => number;
   /** How an op ends (default: `ok` with the invoked value). */
-  complete?: (op: Op, draw: Draw) => WorkerCompletion;
+  complete?: (op: Op, draw: Draw) => Completion;
   /** Source for `latency` and `complete` draws (default seed 0). */
   random?: Random;
   /** Guards against generators that never end: stop asking after this many history ops… */
@@ -25,7 +26,7 @@ interface SimEvent {
   time: number;
   seq: number;
   thread: Thread;
-  completion?: WorkerCompletion;
+  completion?: Completion;
 }
 
 /**
@@ -36,14 +37,14 @@ interface SimEvent {
 export function simulate(gen: Generator, options: SimulateOptions): Op[] {
   const driver = new Driver(gen, { concurrency: options.concurrency, nemesis: options.nemesis ?? false });
   const latency = options.latency ?? (() => 1_000_000);
-  const complete = options.complete ?? ((op: Op): WorkerCompletion => ({ type: 'ok', value: op.value }));
+  const complete = options.complete ?? ((op: Op): Completion => ({ type: 'ok', value: op.value }));
   let random = options.random ?? Random.fromSeed(0);
   const maxOps = options.maxOps ?? 100_000;
   const maxTime = options.maxTime ?? Number.POSITIVE_INFINITY;
   const events: SimEvent[] = [];
   let seq = 0;
   let now = 0;
-  const schedule = (time: number, thread: Thread, completion?: WorkerCompletion) => {
+  const schedule = (time: number, thread: Thread, completion?: Completion) => {
     events.push({ time, seq: seq++, thread, completion });
   };
 

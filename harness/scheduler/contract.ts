@@ -1,5 +1,7 @@
+import { preview } from '../abbreviate.ts';
+import type { Completion } from '../client.ts';
 import type { Op } from '../history/op.ts';
-import type { WorkerCompletion } from './driver.ts';
+
 
 /**
  * User code (a client or a nemesis) broke its contract: the message lists every problem at once,
@@ -19,20 +21,20 @@ const COMPLETION_KEYS = new Set(['type', 'value', 'error', 'node']);
  */
 export function completionProblems(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return [`invoke must resolve to a completion object like { type: 'ok', value }, got ${preview(raw)}`];
+    return [`invoke must resolve to a completion object like { type: 'ok', value }, got ${preview(raw, 80)}`];
   }
   const c = raw as Record<string, unknown>;
   const problems: string[] = [];
   if (c.type !== 'ok' && c.type !== 'fail' && c.type !== 'info') {
-    problems.push(`type must be 'ok', 'fail' or 'info' (got ${preview(c.type)})${c.type === 'invoke' ? ': a completion cannot be an invoke' : ''}`);
+    problems.push(`type must be 'ok', 'fail' or 'info' (got ${preview(c.type, 80)})${c.type === 'invoke' ? ': a completion cannot be an invoke' : ''}`);
   }
   if (c.type === 'ok' && !('value' in c)) problems.push("an 'ok' completion must carry a value (use null for none)");
   if ('value' in c) {
     const why = unserialisable(c.value);
     if (why) problems.push(`value must be JSON (${why})`);
   }
-  if (c.error !== undefined && typeof c.error !== 'string') problems.push(`error must be a string (got ${preview(c.error)})`);
-  if (c.node !== undefined && typeof c.node !== 'string') problems.push(`node must be a string (got ${preview(c.node)})`);
+  if (c.error !== undefined && typeof c.error !== 'string') problems.push(`error must be a string (got ${preview(c.error, 80)})`);
+  if (c.node !== undefined && typeof c.node !== 'string') problems.push(`node must be a string (got ${preview(c.node, 80)})`);
   for (const k of Object.keys(c)) {
     if (!COMPLETION_KEYS.has(k)) {
       const hint = k === 'f' || k === 'key' || k === 'process' ? ' (a completion cannot change what was invoked)' : '';
@@ -43,13 +45,13 @@ export function completionProblems(raw: unknown): string[] {
 }
 
 /** The completion as the scheduler records it, or a {@link ContractError} naming every problem. */
-export function checkCompletion(raw: unknown, op: Op, who: string): WorkerCompletion {
+export function checkCompletion(raw: unknown, op: Op, who: string): Completion {
   const problems = completionProblems(raw);
   if (problems.length > 0) {
     throw new ContractError(`${who} returned a bad completion for op ${op.index} (${describe(op)}): ${problems.join('; ')}`);
   }
-  const c = raw as WorkerCompletion;
-  const out: WorkerCompletion = { type: c.type };
+  const c = raw as Completion;
+  const out: Completion = { type: c.type };
   if ('value' in c) out.value = c.value === undefined ? null : c.value;
   if (c.error !== undefined) out.error = c.error;
   if (c.node !== undefined) out.node = c.node;
@@ -58,20 +60,9 @@ export function checkCompletion(raw: unknown, op: Op, who: string): WorkerComple
 
 export function describe(op: Pick<Op, 'f' | 'value' | 'key' | 'process'>): string {
   const key = op.key === undefined ? '' : ` on key ${JSON.stringify(op.key)}`;
-  return `process ${op.process} ${op.f} ${preview(op.value)}${key}`;
+  return `process ${op.process} ${op.f} ${preview(op.value, 80)}${key}`;
 }
 
-function preview(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'bigint') return `${v}n`;
-  try {
-    const s = JSON.stringify(v);
-    return s.length > 80 ? `${s.slice(0, 80)}…` : s;
-  } catch {
-    return String(v);
-  }
-}
 
 /** Why a value cannot round-trip through JSON, or undefined when it can. Cheap for small values. */
 function unserialisable(v: unknown, depth = 0): string | undefined {

@@ -1,14 +1,6 @@
 import type { GenContext, GenOp, Generator, Thread } from '../generator/generator.ts';
-import type { Op, OpType, Process } from '../history/op.ts';
-
-/** What a worker reports when its op ends (already validated by the worker). */
-export interface WorkerCompletion {
-  type: Exclude<OpType, 'invoke'>;
-  /** Omitted: the invoked value is kept (a failed write still says what it tried to write). */
-  value?: unknown;
-  error?: string;
-  node?: string;
-}
+import type { Completion } from '../client.ts';
+import type { Op, Process } from '../history/op.ts';
 
 /** What the scheduler should do next. */
 export type Action =
@@ -117,7 +109,7 @@ export class Driver {
   }
 
   /** Records the completion of `thread`'s op and returns it. */
-  complete(now: number, thread: Thread, c: WorkerCompletion): Op {
+  complete(now: number, thread: Thread, c: Completion): Op {
     const invoke = this.busy.get(thread);
     if (invoke === undefined || invoke === 'sleep') throw new Error(`thread ${thread} has no op in flight`);
     this.busy.delete(thread);

@@ -1,15 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { FakeCluster } from '../../test/fakes/fake-cluster.ts';
-import { MemoryRegisterClient, MemoryStore, type MemoryClientOptions } from '../../test/fakes/memory-register.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeCluster } from '../../test/support/fake-cluster.ts';
+import { MemoryRegisterClient, MemoryStore, type MemoryClientOptions } from '../../test/support/memory-register.ts';
 import type { Client } from '../client.ts';
 import { fromFn, items, repeat } from '../generator/basic.ts';
 import { any, clients, eachThread, limit, nemesis, stagger, timeLimit } from '../generator/combinators.ts';
 import type { Generator } from '../generator/generator.ts';
 import { perKey } from '../generator/per-key.ts';
+import { simulate } from '../generator/simulate.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
 import { Random } from '../random.ts';
-import { MemoryLogger } from '../run/logger.ts';
+import { MemoryLogger } from '../logger.ts';
 import type { TestSpec } from '../test-spec.ts';
 import { ContractError } from './contract.ts';
 import { interpret, type InterpreterOptions } from './interpreter.ts';
@@ -38,6 +39,26 @@ const registerOps = (random: Random) =>
   }, random);
 
 const invokes = (h: Op[]) => h.filter((o) => o.type === 'invoke');
+
+/**
+ * Runs `body` on simulated time: vitest's fake timers drive every wait of the interpreter and of
+ * the memory clients, and the interpreter reads the same fake clock, so durations and counts are
+ * exact however loaded the machine is. Returns how much simulated time passed.
+ */
+async function simulated<T>(body: (clock: () => number) => Promise<T>): Promise<{ value: T; elapsedMs: number }> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  const t0 = Date.now();
+  let done = false;
+  const promise = body(() => (Date.now() - t0) * 1e6).finally(() => {
+    done = true;
+  });
+  while (!done) await vi.advanceTimersByTimeAsync(1);
+  return { value: await promise, elapsedMs: Date.now() - t0 };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('interpret', () => {
   it('honours the concurrency: never more ops in flight than workers, and uses them all', async () => {
@@ -100,23 +121,30 @@ describe('interpret', () => {
 
   it('honours the time limit', async () => {
     const { workers: w } = memory(4, { latencyMs: () => 2 });
-    const t0 = performance.now();
-    const { history } = await run({ generator: timeLimit(0.4 * S, repeat({ f: 'read', value: null })), clients: w });
-    const ms = performance.now() - t0;
+    const { value: { history }, elapsedMs } = await simulated((clock) => run({ generator: timeLimit(0.4 * S, repeat({ f: 'read', value: null })), clients: w, clock }));
     // The limit runs from the first time the generator is asked: the first invoke.
     const times = invokes(history).map((o) => o.time);
     expect(Math.max(...times) - Math.min(...times)).toBeLessThan(0.4 * S);
-    expect(ms).toBeGreaterThanOrEqual(395);
-    expect(ms).toBeLessThan(700);
+    // Ops already in flight at the limit still complete: at most one latency more.
+    expect(elapsedMs).toBeGreaterThanOrEqual(400);
+    expect(elapsedMs).toBeLessThanOrEqual(402);
+    // Four workers, an op every 2 ms each: about 800 ops, and none started late.
+    expect(invokes(history).length).toBeGreaterThanOrEqual(790);
+    expect(invokes(history).length).toBeLessThanOrEqual(804);
   });
 
-  it('roughly honours the rate', async () => {
+  it('honours the rate: the schedule the pure simulator predicts, op for op', async () => {
     const { workers: w } = memory(10, { latencyMs: () => 2 });
-    const gen = timeLimit(1 * S, stagger(S / 200, repeat({ f: 'read', value: null }), Random.fromSeed(1)));
-    const { history } = await run({ generator: gen, clients: w });
-    const n = invokes(history).length;
-    expect(n).toBeGreaterThan(150);
-    expect(n).toBeLessThan(240);
+    const gen = () => timeLimit(1 * S, stagger(S / 200, repeat({ f: 'read', value: null }), Random.fromSeed(1)));
+    const { value: { history } } = await simulated((clock) => run({ generator: gen(), clients: w, clock }));
+    const predicted = invokes(simulate(gen(), { concurrency: 10, latency: () => 2e6 }));
+    // 200/s for 1 s, with stagger's random gaps (uniform, mean 5 ms) from seed 1.
+    expect(predicted.length).toBeGreaterThan(170);
+    expect(predicted.length).toBeLessThan(230);
+    // The interpreter starts an op up to 1 ms early (a timer's precision), never late.
+    const times = invokes(history).map((o) => o.time / 1e6);
+    expect(times).toHaveLength(predicted.length);
+    times.forEach((t, i) => expect(Math.abs(t - predicted[i]!.time / 1e6), `op ${i}`).toBeLessThanOrEqual(1));
   });
 
   it('tells a client exactly what was wrong with its completion, and stops cleanly', async () => {
@@ -153,12 +181,12 @@ describe('interpret', () => {
   it('when aborted, lets in-flight ops finish (within the drain time) and starts no more', async () => {
     const { workers: w } = memory(3, { latencyMs: () => 100 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 250);
-    const t0 = performance.now();
-    const result = await run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 2_000 });
-    const ms = performance.now() - t0;
-    expect(ms).toBeGreaterThanOrEqual(290);
-    expect(ms).toBeLessThan(600);
+    const { value: result, elapsedMs } = await simulated((clock) => {
+      setTimeout(() => controller.abort(), 250);
+      return run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 2_000, clock });
+    });
+    // Ops started at 0, 100 and 200 ms on three workers; the last three finish at 300 ms.
+    expect(elapsedMs).toBe(300);
     expect(result.interrupted).toBe(true);
     expect(validateHistory(result.history)).toEqual([]);
     expect(result.history.filter((o) => o.type === 'ok')).toHaveLength(invokes(result.history).length);
@@ -169,10 +197,13 @@ describe('interpret', () => {
     let n = 0;
     const { workers: w } = memory(3, { latencyMs: () => (++n === 5 ? 60_000 : 20) });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const t0 = performance.now();
-    const result = await run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 300 });
-    expect(performance.now() - t0).toBeLessThan(800);
+    const { value: result, elapsedMs } = await simulated((clock) => {
+      setTimeout(() => controller.abort(), 200);
+      return run({ generator: repeat({ f: 'write', value: 2 }), clients: w, signal: controller.signal, drainMs: 300, clock });
+    });
+    // The abort at 200 ms, then the drain time: the 60 s op is not waited for.
+    expect(elapsedMs).toBeGreaterThanOrEqual(500);
+    expect(elapsedMs).toBeLessThanOrEqual(502);
     expect(validateHistory(result.history)).toEqual([]);
     const open = new Set<unknown>();
     for (const o of result.history) if (o.type === 'invoke') open.add(o.process); else open.delete(o.process);
@@ -188,8 +219,10 @@ describe('interpret', () => {
       close: async () => undefined,
     });
     const log = new MemoryLogger();
-    const { history } = await run({ generator: limit(3, repeat({ f: 'read', value: null })), clients: workers(1, hang), stuckOpMs: 300, log });
+    const { value: { history } } = await simulated((clock) => run({ generator: limit(3, repeat({ f: 'read', value: null })), clients: workers(1, hang), stuckOpMs: 300, log, clock }));
     expect(history.map((o) => o.type)).toEqual(['invoke', 'info', 'invoke', 'ok', 'invoke', 'ok']);
+    // Stuck ops are looked for every second: this one was given up on at the first look.
+    expect(history[1]!.time).toBe(1_000 * 1e6);
     expect(history[1]!.error).toMatch(/^no completion after \d+ ms/);
     expect(history[2]!.process).toBe(1);
     expect(log.lines.some((l) => l.startsWith('WARN thread 0: no completion'))).toBe(true);

@@ -1,9 +1,11 @@
 import type { Generator, Thread } from '../generator/generator.ts';
 import type { Op } from '../history/op.ts';
-import type { Logger } from '../run/logger.ts';
+import type { Logger } from '../logger.ts';
 import { ContractError } from './contract.ts';
-import { Driver, GeneratorError, type WorkerCompletion } from './driver.ts';
-import { errorText, type Worker } from './workers.ts';
+import type { Completion } from '../client.ts';
+import { Driver, GeneratorError } from './driver.ts';
+import type { Worker } from './workers.ts';
+import { errorText } from '../errors.ts';
 
 export interface InterpreterOptions {
   generator: Generator;
@@ -41,7 +43,7 @@ export function monotonicClock(): () => number {
 interface Completed {
   thread: Thread;
   token: number;
-  completion?: WorkerCompletion;
+  completion?: Completion;
   error?: unknown;
 }
 

@@ -1,22 +1,18 @@
-import type { Nemesis, NemesisContext } from '../../nemesis/nemesis.ts';
-import type { Client } from '../client.ts';
+import type { Nemesis, NemesisContext } from '../nemesis.ts';
+import type { Client, Completion } from '../client.ts';
 import type { Op, Process } from '../history/op.ts';
 import { checkCompletion, ContractError, describe } from './contract.ts';
-import type { WorkerCompletion } from './driver.ts';
+import { errorText } from '../errors.ts';
+
 
 /** Runs the ops of one thread. The interpreter never calls `invoke` twice at once on a worker. */
 export interface Worker {
   /** The node this worker talks to, recorded on its ops. */
   readonly node?: string;
-  invoke(op: Op): Promise<WorkerCompletion>;
+  invoke(op: Op): Promise<Completion>;
   /** The op in flight was given up on (no completion in time): don't reuse its connection. */
   abandon?(): void;
   close?(): Promise<void>;
-}
-
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message ? `${err.name}: ${err.message}` : err.name;
-  return String(err);
 }
 
 /**
@@ -47,7 +43,7 @@ export class ClientWorker implements Worker {
     }
   }
 
-  async invoke(op: Op): Promise<WorkerCompletion> {
+  async invoke(op: Op): Promise<Completion> {
     try {
       await this.ensureOpen(op.process);
     } catch (err) {
@@ -109,7 +105,7 @@ export class NemesisWorker implements Worker {
     private readonly ctx: NemesisContext,
   ) {}
 
-  async invoke(op: Op): Promise<WorkerCompletion> {
+  async invoke(op: Op): Promise<Completion> {
     let raw: unknown;
     try {
       raw = await this.nemesis.invoke({ f: op.f, value: op.value }, this.ctx);

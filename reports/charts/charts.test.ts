@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pairOps } from '../../harness/history/op.ts';
-import { largeRun, validRun } from '../../test/fixtures/report-runs.ts';
-import { faultWindows } from '../fault-windows.ts';
+import { largeRun, validRun } from '../../test/support/report-runs.ts';
+import { faultWindows } from '../../harness/faults/windows.ts';
 import { bucketSeconds, chartOps, quantileSorted } from './chart-ops.ts';
 import { latencyChart, MAX_POINTS, samplePoints } from './latency-chart.ts';
 import { throughputChart } from './throughput-chart.ts';

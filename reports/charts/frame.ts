@@ -1,16 +1,9 @@
 import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3-scale';
 import { html, type SafeHtml } from '../escape.ts';
-import type { FaultWindow } from '../fault-windows.ts';
+import type { FaultWindow } from '../../harness/faults/windows.ts';
 import { faultColor } from './palette.ts';
 
 export const CHART = { width: 960, height: 300, left: 64, right: 16, top: 22, bottom: 38 } as const;
-
-export interface Frame {
-  x: ScaleLinear<number, number>;
-  y: ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
-  /** Axes, grid and fault shading, drawn under the data. */
-  under: SafeHtml;
-}
 
 /** Rounds a coordinate to one decimal: SVG paths with thousands of points stay small. */
 export function r1(v: number): number {

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../escape.ts';
-import type { FaultWindow } from '../fault-windows.ts';
+import type { FaultWindow } from '../../harness/faults/windows.ts';
 import { formatCount, formatMs } from '../format.ts';
 import { bucketSeconds, quantileSorted, type ChartOps } from './chart-ops.ts';
 import { chartFrame, chartSvg, logScale, r1, timeScale } from './frame.ts';

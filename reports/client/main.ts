@@ -4,6 +4,7 @@ import type { ChunkIndex } from '../timeline-data.ts';
 import { RowStore } from './decode.ts';
 import { Timeline, type PageWindow } from './timeline.ts';
 import { installTooltips } from './tooltip.ts';
+import { errorText } from '../../harness/errors.ts';
 
 /** The small JSON the page carries beside the compressed timeline. */
 export interface PageData {
@@ -64,7 +65,7 @@ async function start(): Promise<void> {
       await timeline.show(0);
       installOpLinks(timeline);
     } catch (err) {
-      root.textContent = `The timeline could not be drawn: ${err instanceof Error ? err.message : String(err)}`;
+      root.textContent = `The timeline could not be drawn: ${errorText(err, { name: false })}`;
       throw err;
     }
   }

@@ -1,17 +1,14 @@
 import type { OpPair } from '../../harness/history/op.ts';
 import { allCards, countByType, typeLabel, type Card, type TypeCount } from '../anomaly-cards.ts';
-import { meaningOf } from '../anomaly-meanings.ts';
-import { cycleDiagram, isCycleExplanation } from '../cycle-diagram.ts';
+import { getChecker } from '../../checkers/registry.ts';
 import { html, type SafeHtml } from '../escape.ts';
-import { formatCount, formatKey, formatValueFull, formatValueLines, plural } from '../format.ts';
-import { isLinearizabilityExplanation, linearizabilityView } from '../linearizability-view.ts';
-import type { RunResults } from '../report-input.ts';
+import { formatCount, formatKey, plural } from '../format.ts';
+import { explanationPicture } from './explanation-pictures.ts';
+import type { StoredResults } from '../../harness/store/run-result.ts';
 
 /** Drawn in full per anomaly type; the rest are listed as text (a broken database can yield thousands). */
 export const CARDS_PER_TYPE = 4;
 const LISTED_PER_TYPE = 200;
-/** Characters per micro-op in the transactions table before its lists are abbreviated. */
-const TXN_LINE_CHARS = 90;
 
 function opLinks(ops: readonly number[]): SafeHtml {
   const shown = ops.slice(0, 30);
@@ -26,27 +23,9 @@ function longText(text: string): SafeHtml | string {
   return html`${text.slice(0, TEXT_CHARS)}… <details class="full-value"><summary>all ${formatCount(text.length)} characters</summary><pre>${text}</pre></details>`;
 }
 
-/** A transaction in the table: abbreviated, with the full value a click away when anything was left out. */
-function txnCell(value: unknown): SafeHtml {
-  const shown = formatValueLines(value, TXN_LINE_CHARS);
-  const full = formatValueFull(value);
-  const cut = shown.some((line, i) => line !== full[i]);
-  return html`<code>${shown.join('; ')}</code>${cut ? html`<details class="full-value"><summary>full value</summary><pre>${full.join('\n')}</pre></details>` : ''}`;
-}
-
 function anomalyCard(card: Card, title: string, n: number, pairs: ReadonlyMap<number, OpPair>, diagramId: string, meaning?: string): SafeHtml {
   const { anomaly: a, checker } = card;
-  const e = a.explanation;
-  let picture: SafeHtml | string = '';
-  if (isCycleExplanation(e)) {
-    picture = html`<div class="diagram">${cycleDiagram(e, diagramId)}</div>
-<table class="txns"><thead><tr><th></th><th>process</th><th>op</th><th>transaction</th></tr></thead><tbody>${e.txns.map((t) => html`<tr><td><b>${t.name}</b></td><td>${String(t.process)}</td><td><a href="#timeline" class="op-link" data-op="${t.op}">#${t.op}</a></td><td>${txnCell(t.value)}</td></tr>`)}</tbody></table>
-<ol class="steps">${e.steps.map((s) => html`<li><span class="edge-kind edge-${s.kind}">${s.kind}</span> ${s.text}</li>`)}</ol>`;
-  } else if (isLinearizabilityExplanation(e)) {
-    picture = html`<div class="diagram">${linearizabilityView(e, pairs)}</div>`;
-  } else if (e !== undefined) {
-    picture = html`<details class="raw"><summary>explanation data</summary><pre>${JSON.stringify(e, null, 2).slice(0, 20_000)}</pre></details>`;
-  }
+  const picture = explanationPicture(a.explanation, { pairs, diagramId });
   return html`<article class="anomaly">
 <h4>${title} <span class="nth">#${n}</span> <span class="by">found by ${checker}${a.key === undefined ? '' : html` · key <code>${formatKey(a.key)}</code>`}</span></h4>
 ${meaning ? html`<p class="meaning">${meaning}</p>` : ''}
@@ -54,6 +33,12 @@ ${meaning ? html`<p class="meaning">${meaning}</p>` : ''}
 ${picture}
 ${a.ops && a.ops.length > 0 ? html`<p class="ops">Operations involved (click to see them in the timeline): ${opLinks(a.ops)}</p>` : ''}
 </article>`;
+}
+
+/** What an anomaly type means, as the checker that reported it says (Checker.meanings). */
+export function meaningOf(checker: string, type: string): string {
+  const meanings = getChecker(checker)?.meanings;
+  return (meanings && Object.hasOwn(meanings, type) ? meanings[type] : undefined) ?? `an anomaly the ${checker} checker reported; see the explanation below`;
 }
 
 /** One anomaly type: its name and meaning, its first cards drawn in full, the rest listed. */
@@ -64,11 +49,12 @@ function typeGroup(type: string, cards: readonly Card[], pairs: ReadonlyMap<numb
   const skewAnchor = count.writeSkews > 0 && !anchors.has('write-skew');
   if (skewAnchor) anchors.add('write-skew');
   // G2-item-realtime that is a write skew: write skew, counting real-time order.
-  const skewMeaning = meaningOf(type.replace(/^G2-item/, 'write-skew'));
+  const checker = cards[0]!.checker;
+  const skewMeaning = meaningOf(checker, type.replace(/^G2-item/, 'write-skew'));
   const cardTitle = (c: Card) => (c.writeSkew ? typeLabel({ type, count: 1, writeSkews: 1 }, 'heading') : type);
   return html`<div class="anomaly-type" id="anomaly-${type}">${skewAnchor ? html`<span id="anomaly-write-skew"></span>` : ''}
 <h3>${typeLabel(allSkews ? count : { ...count, writeSkews: 0 }, 'heading')} <span class="count">${plural(cards.length, 'instance')}</span></h3>
-<p class="meaning">${allSkews ? skewMeaning : meaningOf(type)}</p>
+<p class="meaning">${allSkews ? skewMeaning : meaningOf(checker, type)}</p>
 ${cards.slice(0, CARDS_PER_TYPE).map((c, i) => anomalyCard(c, cardTitle(c), i + 1, pairs, nextId(), c.writeSkew && !allSkews ? skewMeaning : undefined))}
 ${cards.length > CARDS_PER_TYPE ? html`<details class="more"><summary>${formatCount(cards.length - CARDS_PER_TYPE)} more ${type} anomalies</summary><ol start="${CARDS_PER_TYPE + 1}">${cards.slice(CARDS_PER_TYPE, CARDS_PER_TYPE + LISTED_PER_TYPE).map((c) => html`<li>${c.writeSkew && !allSkews ? '(write skew) ' : ''}${c.anomaly.text}${c.anomaly.ops?.length ? html` — ${opLinks(c.anomaly.ops)}` : ''}</li>`)}</ol>${cards.length > CARDS_PER_TYPE + LISTED_PER_TYPE ? html`<p>… and ${formatCount(cards.length - CARDS_PER_TYPE - LISTED_PER_TYPE)} more in results.json.</p>` : ''}</details>` : ''}
 </div>`;
@@ -78,7 +64,7 @@ ${cards.length > CARDS_PER_TYPE ? html`<details class="more"><summary>${formatCo
  * Every anomaly, grouped by name: its meaning, its explanation, and a picture. A write skew that
  * is the same cycle as a G2-item is one card, titled with both names.
  */
-export function anomaliesSection(results: RunResults | undefined, pairs: ReadonlyMap<number, OpPair>): SafeHtml {
+export function anomaliesSection(results: StoredResults | undefined, pairs: ReadonlyMap<number, OpPair>): SafeHtml {
   const byType = new Map<string, Card[]>();
   for (const card of allCards(results)) {
     let list = byType.get(card.anomaly.type);

@@ -1,4 +1,4 @@
-import type { FaultAvailability } from '../availability.ts';
+import type { FaultAvailability } from '../../harness/faults/availability.ts';
 import { faultColor } from '../charts/palette.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatMs, formatTestTime } from '../format.ts';

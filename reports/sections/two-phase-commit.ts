@@ -1,5 +1,5 @@
-import type { CheckResult } from '../../checkers/result.ts';
-import type { HeldSummary, TwoPhaseCommitDetails } from '../../checkers/invariants/two-phase-commit.ts';
+import type { CheckResult } from '../../harness/result.ts';
+import type { HeldSummary, TwoPhaseCommitDetails } from '../../checkers/explanations.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatMs, plural } from '../format.ts';
 

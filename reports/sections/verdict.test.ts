@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compose, type CheckResult } from '../../checkers/result.ts';
+import { compose, type CheckResult } from '../../harness/result.ts';
 import { html } from '../escape.ts';
 import { ruledOutModels, verdictSection, verdictSentence } from './verdict.ts';
 

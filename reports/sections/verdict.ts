@@ -1,12 +1,8 @@
-import type { CheckResult, Validity } from '../../checkers/result.ts';
+import { verdictWord, type CheckResult } from '../../harness/result.ts';
 import { allCards, cardsOf, countByType, foundTypeLabels, typeLabel } from '../anomaly-cards.ts';
 import { html, type SafeHtml } from '../escape.ts';
 import { formatCount, formatMs, plural } from '../format.ts';
-import type { RunResults } from '../report-input.ts';
-
-export function verdictWord(valid: Validity | undefined): string {
-  return valid === true ? 'valid' : valid === false ? 'invalid' : valid === 'unknown' ? 'unknown' : 'not checked';
-}
+import type { StoredResults } from '../../harness/store/run-result.ts';
 
 function list(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
@@ -14,14 +10,14 @@ function list(items: readonly string[]): string {
 }
 
 /** Consistency models ruled out by any checker, in the order first named. */
-export function ruledOutModels(results: RunResults | undefined): string[] {
+export function ruledOutModels(results: StoredResults | undefined): string[] {
   const models = new Set<string>();
   for (const r of Object.values(results?.checkers ?? {})) for (const m of r.notModels ?? []) models.add(m);
   return [...models];
 }
 
 /** The verdict in one or two sentences: what was found, by whom, and what could not be decided. */
-export function verdictSentence(results: RunResults | undefined): string {
+export function verdictSentence(results: StoredResults | undefined): string {
   if (!results) return 'Not checked: this run has no results.json (it stopped before checking), so nothing is known about its correctness.';
   const checkers = Object.values(results.checkers);
   if (checkers.length === 0) return 'Unknown: no checker ran, and nothing checked is not a pass.';
@@ -51,7 +47,7 @@ function checkerRow([name, r]: [string, CheckResult]): SafeHtml {
 }
 
 /** The top of the report: the verdict in words, each checker's say, and how to replay. */
-export function verdictSection(results: RunResults | undefined, replay: string | undefined): SafeHtml {
+export function verdictSection(results: StoredResults | undefined, replay: string | undefined): SafeHtml {
   const word = verdictWord(results?.valid);
   const models = ruledOutModels(results);
   const checkers = Object.values(results?.checkers ?? {});

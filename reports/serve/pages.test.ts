@@ -2,7 +2,7 @@ import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { g2ItemRun, hostileRun, storeRun, validRun } from '../../test/fixtures/report-runs.ts';
+import { g2ItemRun, hostileRun, storeRun, validRun } from '../../test/support/report-runs.ts';
 import { indexPage } from './pages.ts';
 import { historyDurationS, listRuns } from './run-index.ts';
 

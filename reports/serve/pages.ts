@@ -1,6 +1,6 @@
 import { html, trusted, type SafeHtml } from '../escape.ts';
 import { fileHref, formatBytes, type RunFile } from '../run-files.ts';
-import { verdictWord } from '../sections/verdict.ts';
+import { verdictWord } from '../../harness/result.ts';
 import type { RunSummary } from './run-index.ts';
 
 const STYLE = `body{font:14px/1.5 system-ui,"DejaVu Sans",sans-serif;margin:0;color:#1d2330}

@@ -1,6 +1,7 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Validity } from '../../checkers/result.ts';
+import type { Validity } from '../../harness/result.ts';
+import { peekRunFile, RUN_FILES } from '../../harness/store/run-folder.ts';
 
 /** One row of the store index. */
 export interface RunSummary {
@@ -17,15 +18,6 @@ export interface RunSummary {
 }
 
 const cache = new Map<string, { key: string; summary: RunSummary }>();
-
-async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    const v: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The time of the history's last op, from its tail: a run's length without reading it all. */
 export async function historyDurationS(file: string): Promise<number | undefined> {
@@ -55,13 +47,13 @@ export async function historyDurationS(file: string): Promise<number | undefined
 
 async function summarize(store: string, test: string, timestamp: string): Promise<RunSummary | undefined> {
   const dir = join(store, test, timestamp);
-  const stamps = await Promise.all(['test.json', 'results.json', 'history.jsonl', 'report.html'].map((f) => stat(join(dir, f)).then((s) => s.mtimeMs, () => -1)));
+  const stamps = await Promise.all([RUN_FILES.test, RUN_FILES.results, RUN_FILES.history, RUN_FILES.report].map((f) => stat(join(dir, f)).then((s) => s.mtimeMs, () => -1)));
   if (stamps[0] === -1) return undefined;
   const key = stamps.join(':');
   const hit = cache.get(dir);
   if (hit?.key === key) return hit.summary;
-  const spec = await readJson(join(dir, 'test.json'));
-  const results = await readJson(join(dir, 'results.json'));
+  const spec = await peekRunFile(dir, 'test');
+  const results = await peekRunFile(dir, 'results');
   const valid = results?.valid;
   const summary: RunSummary = {
     test: typeof spec?.name === 'string' ? spec.name : test,
@@ -70,7 +62,7 @@ async function summarize(store: string, test: string, timestamp: string): Promis
     valid: valid === true || valid === false || valid === 'unknown' ? valid : undefined,
     anomalyTypes: Array.isArray(results?.anomalyTypes) ? results.anomalyTypes.filter((t): t is string => typeof t === 'string') : [],
     seed: typeof spec?.seed === 'number' ? spec.seed : undefined,
-    durationS: await historyDurationS(join(dir, 'history.jsonl')),
+    durationS: await historyDurationS(join(dir, RUN_FILES.history)),
     hasReport: stamps[3] !== -1,
   };
   cache.set(dir, { key, summary });

@@ -4,8 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type StartedBrowser } from '../../test/browser.ts';
-import { g2ItemRun, nonlinearizableRun, storeRun, validRun } from '../../test/fixtures/report-runs.ts';
+import { launchChromium, type StartedBrowser } from '../../test/support/browser.ts';
+import { g2ItemRun, nonlinearizableRun, storeRun, validRun } from '../../test/support/report-runs.ts';
 import { writeReport } from '../write-report.ts';
 import { startStoreServer, type StartedStoreServer } from './store-server.ts';
 

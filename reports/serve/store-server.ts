@@ -3,8 +3,9 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { extname, join } from 'node:path';
-import { EnvironmentError, InputError } from '../../harness/errors.ts';
-import { loadRun } from '../load-run.ts';
+import { EnvironmentError, InputError, errorText } from '../../harness/errors.ts';
+import { readRun } from '../../harness/store/run-folder.ts';
+import { runReportInput } from '../report-input.ts';
 import { renderReport } from '../render-report.ts';
 import { listRunFiles } from '../run-files.ts';
 import { indexPage, listingPage, SERVER_PAGE_CSP } from './pages.ts';
@@ -65,10 +66,10 @@ async function handle(storeReal: string, storeLabel: string, req: IncomingMessag
 
 async function sendReport(res: ServerResponse, runDir: string): Promise<void> {
   try {
-    const run = await loadRun(runDir);
+    const run = runReportInput(await readRun(runDir));
     send(res, 200, await renderReport(run, await listRunFiles(runDir)), TYPES['.html'], "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
   } catch (err) {
-    send(res, err instanceof InputError ? 422 : 500, `cannot draw this run's report: ${err instanceof Error ? err.message : String(err)}\n`);
+    send(res, err instanceof InputError ? 422 : 500, `cannot draw this run's report: ${errorText(err, { name: false })}\n`);
   }
 }
 
@@ -93,7 +94,7 @@ export async function startStoreServer(opts: { store: string; host?: string; por
   if (!(await stat(storeReal)).isDirectory()) throw new InputError(`${opts.store} is not a folder`);
   const server = createServer((req, res) => {
     handle(storeReal, opts.store, req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, `faultline serve: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (!res.headersSent) send(res, 500, `faultline serve: ${errorText(err, { name: false })}\n`);
       else res.destroy();
     });
   });

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { main, type CliOptions } from '../../harness/cli.ts';
+import { main, type CliOptions } from '../../cli/main.ts';
 
 export interface CliOutput {
   code: number;

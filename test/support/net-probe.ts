@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { Cluster } from '../../docker/cluster.ts';
+import type { Cluster } from '../../harness/cluster.ts';
 
 /**
  * Which nodes can open a TCP connection to which (`matrix[a][b]`), each attempt made from inside
@@ -50,7 +50,7 @@ export async function connectFailureRate(ip: string, port: number, attempts: num
 /** The host's own iptables rules (the controller's namespace), to show faults never touch them. */
 export async function hostRulesMentioning(text: string): Promise<string[]> {
   const { execa } = await import('execa');
-  const { sbinEnv } = await import('../../docker/engine.ts');
+  const { sbinEnv } = await import('../../docker/host-tools.ts');
   const r = await execa('iptables', ['-w', '-S'], { reject: false, env: sbinEnv() });
   return String(r.stdout).split('\n').filter((l) => l.includes(text));
 }

@@ -1,6 +1,6 @@
 import type { History } from '../../harness/history/op.ts';
-import { faultClass } from '../../harness/run/fault-tracker.ts';
-import { FINAL_READ } from '../../checkers/converged.ts';
+import { faultClass } from '../../harness/faults/vocabulary.ts';
+import { FINAL_READ } from '../../checkers/conventions.ts';
 
 /**
  * What a seed replays in a run (harness/random.ts): the ops generated — per independent key, the

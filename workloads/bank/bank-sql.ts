@@ -1,6 +1,6 @@
 import type { TestSpec } from '../../harness/test-spec.ts';
 import type { SqlProgram } from '../sql/sql-client.ts';
-import type { SqlDialect, SqlSession } from '../sql/sql-session.ts';
+import type { SqlDialect, SqlSession } from '../sql/sql-dialect.ts';
 import { TxnAbort } from '../sql/transaction.ts';
 import { bankOptions } from './bank-options.ts';
 

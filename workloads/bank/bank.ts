@@ -18,7 +18,7 @@ export function bankOp(d: Draw, o: Pick<BankOptions, 'accounts' | 'maxTransfer'>
 export const bank: Workload = {
   name: 'bank',
   description: 'transfers between accounts (read-modify-write) and reads of all balances; the total must never change',
-  clients: sqlClients(bankSql),
+  ...sqlClients(bankSql),
   nodes: ONE_SERVER,
   checkOptions: bankOptionProblems,
   generator: (test, random) => {

@@ -9,7 +9,7 @@ import { listAppendSql } from './list-append-sql.ts';
 export const listAppend: Workload = {
   name: 'list-append',
   description: 'Elle list-append transactions, checked for G0…G2, lost update and write skew (--isolation, --consistency-model)',
-  clients: sqlClients(listAppendSql),
+  ...sqlClients(listAppendSql),
   nodes: ONE_SERVER,
   checkOptions: (options) => sqlOptionProblems('list-append', options, { ...ELLE_TXN_DEFAULTS }, ['readFraction']),
   generator(test, random) {

@@ -13,7 +13,7 @@ import { lostUpdateSql } from './lost-update-sql.ts';
 export const lostUpdate: Workload = {
   name: 'lost-update',
   description: 'read x, write x + 1 on a few counters; no committed increment may be lost (--isolation, --consistency-model)',
-  clients: sqlClients(lostUpdateSql),
+  ...sqlClients(lostUpdateSql),
   nodes: ONE_SERVER,
   checkOptions: lostUpdateOptionProblems,
   generator: (test, random) => {

@@ -2,7 +2,7 @@ import { clientNodeIndex } from '../../harness/client.ts';
 import { EMPTY } from '../../harness/generator/basic.ts';
 import { eachThread, timeLimit } from '../../harness/generator/combinators.ts';
 import { DONE, emit, genOp, pending, type GenContext, type GenEvent, type Generator, type Step, type Thread } from '../../harness/generator/generator.ts';
-import { FINAL_READ } from '../../checkers/converged.ts';
+import { FINAL_READ } from '../../checkers/conventions.ts';
 
 type Key = string | number;
 

@@ -4,7 +4,6 @@ import { perKey } from '../../harness/generator/per-key.ts';
 import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
 import type { Workload } from '../workload.ts';
-import { EtcdRegisterClient } from './etcd-client.ts';
 import { finalReads } from './final-reads.ts';
 import { registerOptionProblems, registerOptions } from './options.ts';
 
@@ -33,9 +32,6 @@ export function registerOp(d: Draw, valueRange: number): Invocation {
 export const casRegister: Workload = {
   name: 'register',
   description: 'read / write / compare-and-set on independent keys, checked for linearizability (cas-register)',
-  clients: {
-    etcd: () => new EtcdRegisterClient(),
-  },
   checkOptions: registerOptionProblems,
   generator(test, random) {
     const o = registerOptions(test);

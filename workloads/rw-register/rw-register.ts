@@ -9,7 +9,7 @@ import { rwRegisterSql } from './rw-register-sql.ts';
 export const rwRegister: Workload = {
   name: 'rw-register',
   description: 'Elle rw-register transactions with unique writes, checked for G0…G2 (--isolation, --consistency-model)',
-  clients: sqlClients(rwRegisterSql),
+  ...sqlClients(rwRegisterSql),
   nodes: ONE_SERVER,
   checkOptions: (options) => sqlOptionProblems('rw-register', options, { ...ELLE_TXN_DEFAULTS }, ['readFraction']),
   generator(test, random) {

@@ -1,9 +1,8 @@
-import type { Cluster, NodeInfo } from '../../docker/cluster.ts';
-import { findNode } from '../../docker/server-process.ts';
+import { findNode, type Cluster, type NodeInfo } from '../../harness/cluster.ts';
 import type { Client, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { sessionOptions } from './sql-options.ts';
-import type { SessionOptions, SqlDialect, SqlSession } from './sql-session.ts';
+import type { SessionOptions, SqlDialect, SqlSession } from './sql-dialect.ts';
 import { describe, runTransaction, type TxnBody } from './transaction.ts';
 
 /** What one SQL workload does, the same on every dialect. */

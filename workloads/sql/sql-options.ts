@@ -1,5 +1,5 @@
 import type { TestSpec } from '../../harness/test-spec.ts';
-import type { SessionOptions } from './sql-session.ts';
+import type { SessionOptions } from './sql-dialect.ts';
 
 /** Options every SQL workload takes (`--option timeoutMs=…`). */
 export interface SqlOptions {

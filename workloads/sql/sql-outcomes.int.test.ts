@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeInfo } from '../../docker/cluster.ts';
+import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../../docker/docker-cluster.ts';
 import { MariadbDatabase } from '../../docker/mariadb/mariadb-database.ts';
 import { PostgresDatabase } from '../../docker/postgres/postgres-database.ts';
-import type { FullDatabase, Killable, Pausable } from '../../harness/db.ts';
+import type { FullDatabase, Killable, Pausable } from '../../harness/database.ts';
 import { defineTest } from '../../harness/test-spec.ts';
-import { mariadbDialect } from './mariadb-dialect.ts';
-import { postgresDialect } from './postgres-dialect.ts';
-import { ISOLATIONS, type Isolation, type SessionOptions, type SqlDialect, type SqlSession } from './sql-session.ts';
+import { mariadbDialect } from '../../docker/mariadb/mariadb-sql.ts';
+import { postgresDialect } from '../../docker/postgres/postgres-sql.ts';
+import { ISOLATIONS, type Isolation, type SessionOptions, type SqlDialect, type SqlSession } from './sql-dialect.ts';
 import { runTransaction, type TxnOutcome } from './transaction.ts';
 
 interface Case {

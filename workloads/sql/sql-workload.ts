@@ -1,14 +1,16 @@
 import type { TestSpec } from '../../harness/test-spec.ts';
 import type { CheckerUse, NodeCount, Workload } from '../workload.ts';
-import { mariadbDialect } from './mariadb-dialect.ts';
-import { postgresDialect } from './postgres-dialect.ts';
 import { SqlClient, type SqlProgram } from './sql-client.ts';
+import { SQL_CAPABILITY, sqlOf } from './sql-dialect.ts';
 
-/** The same program on every SQL database faultline runs. */
-export function sqlClients(program: SqlProgram): Workload['clients'] {
+/** The same program on every database that offers the SQL capability: what a SQL workload says about its clients. */
+export function sqlClients(program: SqlProgram): Required<Pick<Workload, 'clientFor' | 'needs'>> {
   return {
-    postgres: () => new SqlClient(postgresDialect, program),
-    mariadb: () => new SqlClient(mariadbDialect, program),
+    clientFor(db) {
+      const sql = sqlOf(db);
+      return sql && (() => new SqlClient(sql, program));
+    },
+    needs: SQL_CAPABILITY,
   };
 }
 

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { mariadbDialect } from './mariadb-dialect.ts';
-import { postgresDialect } from './postgres-dialect.ts';
-import { SqlTimeout, type Row, type SqlSession } from './sql-session.ts';
+import { mariadbDialect } from '../../docker/mariadb/mariadb-sql.ts';
+import { postgresDialect } from '../../docker/postgres/postgres-sql.ts';
+import { SqlTimeout, type Row, type SqlSession } from './sql-dialect.ts';
 import { runTransaction, TxnAbort } from './transaction.ts';
 
 /** A session that answers from a script: an Error for a statement fails it. */

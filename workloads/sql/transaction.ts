@@ -1,4 +1,4 @@
-import type { SqlDialect, SqlErrorInfo, SqlSession } from './sql-session.ts';
+import type { SqlDialect, SqlErrorInfo, SqlSession } from './sql-dialect.ts';
 
 /** Thrown by a transaction body to roll back on purpose (insufficient funds…): a definite `fail`. */
 export class TxnAbort extends Error {

@@ -1,5 +1,5 @@
 import type { Completion } from '../../harness/client.ts';
-import type { SqlDialect, SqlSession } from '../sql/sql-session.ts';
+import type { PreparedTransactions, SqlDialect, SqlSession } from '../sql/sql-dialect.ts';
 import { describe, TxnAbort } from '../sql/transaction.ts';
 import { GID_PREFIX, type DecisionLog } from './decision-log.ts';
 
@@ -30,19 +30,25 @@ export interface Shards {
 }
 
 /**
- * faultline as a two-phase-commit coordinator over PostgreSQL shards (PREPARE TRANSACTION /
- * COMMIT PREPARED), with its decisions in a durable {@link DecisionLog}. Each shard keeps an
- * `applied` ledger row per global transaction, written in the same local transaction as the
- * balance change, so a half-applied transaction can be named afterwards.
+ * faultline as a two-phase-commit coordinator over SQL shards that offer prepared transactions
+ * (PostgreSQL's PREPARE TRANSACTION / COMMIT PREPARED), with its decisions in a durable
+ * {@link DecisionLog}. Each shard keeps an `applied` ledger row per global transaction, written in
+ * the same local transaction as the balance change, so a half-applied transaction can be named
+ * afterwards.
  */
 export class Coordinator {
+  private readonly twoPhase: PreparedTransactions;
+
   constructor(
     private readonly log: DecisionLog,
     private readonly shards: Shards,
     private readonly dialect: SqlDialect,
     /** How long to wait between PREPARE and the decision: a slow coordinator, a wider in-doubt window for faults to hit. */
     private readonly prepareHoldMs = 0,
-  ) {}
+  ) {
+    if (!dialect.preparedTransactions) throw new Error(`${dialect.name} offers no prepared transactions, so it cannot be a 2PC shard`);
+    this.twoPhase = dialect.preparedTransactions;
+  }
 
   /**
    * Moves `amount` from one shard's account to another's. Any error before both PREPAREs
@@ -73,24 +79,24 @@ export class Coordinator {
         await Promise.all(sessions.map((s) => rollback(s)));
         return { type: 'fail', value: base, error: err instanceof TxnAbort ? `aborted: ${err.reason}` : describe(this.dialect.classify(err)) };
       }
-      const prepares = await Promise.allSettled(sessions.map((s) => s.query(`PREPARE TRANSACTION '${gid}'`)));
+      const prepares = await Promise.allSettled(sessions.map((s) => s.query(this.twoPhase.prepare(gid))));
       const preparedAt = performance.now();
       const failed = prepares.flatMap((r, i) => (r.status === 'rejected' ? [`${parts[i]!.shard}: ${describe(this.dialect.classify(r.reason))}`] : []));
       if (failed.length > 0) {
         this.log.decide(gid, 'abort');
         // Shards that prepared are rolled back now if they answer; otherwise recovery does it.
-        await Promise.all(prepares.map((r, i) => (r.status === 'fulfilled' ? sessions[i]!.query(`ROLLBACK PREPARED '${gid}'`).catch(() => {}) : rollback(sessions[i]!))));
+        await Promise.all(prepares.map((r, i) => (r.status === 'fulfilled' ? sessions[i]!.query(this.twoPhase.rollback(gid)).catch(() => {}) : rollback(sessions[i]!))));
         return { type: 'fail', value: base, error: `prepare failed, aborted: ${failed.join('; ')}` };
       }
       if (this.prepareHoldMs > 0) await new Promise((resolve) => setTimeout(resolve, this.prepareHoldMs));
       if (t.crash === 'after-prepare') return { type: 'info', value: base, error: 'coordinator crash (simulated) after PREPARE: in doubt until recovery' };
       const decision = this.log.decide(gid, 'commit');
       if (decision === 'abort') {
-        await Promise.all(sessions.map((s) => s.query(`ROLLBACK PREPARED '${gid}'`).catch(() => {})));
+        await Promise.all(sessions.map((s) => s.query(this.twoPhase.rollback(gid)).catch(() => {})));
         return { type: 'fail', value: base, error: 'recovery decided abort first' };
       }
       if (t.crash === 'after-decision') return { type: 'info', value: base, error: 'coordinator crash (simulated) after logging commit: recovery must commit it' };
-      const commits = await Promise.allSettled(sessions.map((s) => s.query(`COMMIT PREPARED '${gid}'`)));
+      const commits = await Promise.allSettled(sessions.map((s) => s.query(this.twoPhase.commit(gid))));
       const pending = commits.flatMap((r, i) => (r.status === 'rejected' ? [parts[i]!.shard] : []));
       const heldMs = Math.round((performance.now() - preparedAt) * 1000) / 1000;
       return { type: 'ok', value: { ...base, heldMs, ...(pending.length > 0 ? { pending } : {}) } };
@@ -129,9 +135,7 @@ export class Coordinator {
     for (const shard of this.shards.names) {
       try {
         const s = await this.shards.session(shard);
-        const rows = await s.query(
-          `SELECT gid, (extract(epoch FROM now() - prepared) * 1000)::float8 AS held_ms FROM pg_prepared_xacts WHERE gid LIKE '${GID_PREFIX}%' AND database = current_database() ORDER BY prepared`,
-        );
+        const rows = await s.query(this.twoPhase.listPrepared(GID_PREFIX));
         for (const r of rows) {
           const gid = String(r.gid);
           if (this.log.isInFlight(gid)) {
@@ -139,11 +143,11 @@ export class Coordinator {
             continue;
           }
           const decision = this.log.decision(gid) ?? this.log.decide(gid, 'abort');
-          const done = await s.query(`${decision === 'commit' ? 'COMMIT' : 'ROLLBACK'} PREPARED '${gid}'`).then(
+          const done = await s.query(decision === 'commit' ? this.twoPhase.commit(gid) : this.twoPhase.rollback(gid)).then(
             () => true,
             (err: unknown) => {
-              // 42704: gone already (another recovery got there first).
-              if ((err as { code?: string }).code === '42704') return false;
+              // Gone already: another recovery got there first.
+              if (this.twoPhase.isUnknownGid(err)) return false;
               throw err;
             },
           );
@@ -164,7 +168,7 @@ export class Coordinator {
       for (const shard of this.shards.names) {
         const s = await this.shards.session(shard);
         applied[shard] = (await s.query('SELECT gid, account, delta FROM applied ORDER BY gid')).map((r) => ({ gid: String(r.gid), account: Number(r.account), delta: Number(r.delta) }));
-        inDoubt[shard] = (await s.query(`SELECT gid FROM pg_prepared_xacts WHERE gid LIKE '${GID_PREFIX}%' AND database = current_database()`)).map((r) => String(r.gid));
+        inDoubt[shard] = (await s.query(this.twoPhase.listPrepared(GID_PREFIX))).map((r) => String(r.gid));
       }
       return { type: 'ok', value: { applied, inDoubt } };
     } catch (err) {
@@ -175,9 +179,10 @@ export class Coordinator {
   private async localWork(s: SqlSession, gid: string, account: number, delta: number): Promise<void> {
     await s.query('BEGIN');
     // The balance check and change are one statement: no read-modify-write across statements.
-    const rows = await s.query('UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0 RETURNING balance', [delta, account]);
+    const p = this.dialect.param;
+    const rows = await s.query(`UPDATE accounts SET balance = balance + ${p(1)} WHERE id = ${p(2)} AND balance + ${p(3)} >= 0 RETURNING balance`, [delta, account, delta]);
     if (rows.length === 0) throw new TxnAbort(`insufficient funds in account ${account} for ${-delta}`);
-    await s.query('INSERT INTO applied (gid, account, delta) VALUES ($1, $2, $3)', [gid, account, delta]);
+    await s.query(`INSERT INTO applied (gid, account, delta) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [gid, account, delta]);
   }
 }
 

@@ -2,6 +2,7 @@ import { fromFn, once, repeat } from '../../harness/generator/basic.ts';
 import { any, delay, phases } from '../../harness/generator/combinators.ts';
 import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
+import { sqlOf } from '../sql/sql-dialect.ts';
 import { baseCheckers } from '../sql/sql-workload.ts';
 import type { Workload } from '../workload.ts';
 import type { ShardedTransfer } from './coordinator.ts';
@@ -26,7 +27,11 @@ export function twoPcOp(d: Draw, o: TwoPcOptions, shards: number): Invocation {
 export const twoPcBank: Workload = {
   name: '2pc-bank',
   description: 'transfers across PostgreSQL shards with PREPARE TRANSACTION / COMMIT PREPARED; total conserved, nothing half-applied or left in doubt',
-  clients: { postgres: () => new TwoPcClient() },
+  clientFor(db) {
+    const sql = sqlOf(db);
+    return sql?.preparedTransactions && (() => new TwoPcClient(sql));
+  },
+  needs: 'the SQL capability with prepared transactions (`sql.preparedTransactions`, see workloads/sql/sql-dialect.ts)',
   nodes: { default: 3, min: 2, max: 3, why: 'each node is one PostgreSQL shard' },
   checkOptions: twoPcOptionProblems,
   generator: (test, random) => {

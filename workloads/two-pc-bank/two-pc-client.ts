@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import type { Cluster, NodeInfo } from '../../docker/cluster.ts';
+import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
 import type { Client, ClientRun, Completion, Invocation } from '../../harness/client.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { initialBalances } from '../bank/bank-sql.ts';
-import { postgresDialect } from '../sql/postgres-dialect.ts';
 import { sessionOptions } from '../sql/sql-options.ts';
-import type { SessionOptions, SqlSession } from '../sql/sql-session.ts';
+import type { SessionOptions, SqlDialect, SqlSession } from '../sql/sql-dialect.ts';
 import { Coordinator, type ShardedTransfer, type Shards } from './coordinator.ts';
 import { DecisionLog } from './decision-log.ts';
 import { twoPcOptions } from './two-pc-options.ts';
@@ -29,6 +28,7 @@ class ShardSessions implements Shards {
   readonly names: readonly string[];
 
   constructor(
+    private readonly sql: SqlDialect,
     private readonly nodes: readonly NodeInfo[],
     private readonly accounts: number,
     private readonly options: SessionOptions,
@@ -45,7 +45,7 @@ class ShardSessions implements Shards {
     if (s?.alive) return s;
     const node = this.nodes.find((n) => n.name === shard);
     if (!node) throw new Error(`no shard ${shard}`);
-    const fresh = await postgresDialect.connect(node, this.options);
+    const fresh = await this.sql.connect(node, this.options);
     this.sessions.set(shard, fresh);
     return fresh;
   }
@@ -57,21 +57,24 @@ class ShardSessions implements Shards {
 }
 
 /**
- * The 2pc-bank client: every node is a PostgreSQL shard, and each client is a coordinator with
- * connections to all of them, sharing the run's decision log. Ops: `transfer`, `read`, `recover`
- * (resolve in-doubt transactions per the log) and `ledger` (final evidence).
+ * The 2pc-bank client: every node is a shard (a server of a database with prepared
+ * transactions), and each client is a coordinator with connections to all of them, sharing the
+ * run's decision log. Ops: `transfer`, `read`, `recover` (resolve in-doubt transactions per the
+ * log) and `ledger` (final evidence).
  */
 export class TwoPcClient implements Client {
   private shards: ShardSessions | undefined;
   private coordinator: Coordinator | undefined;
   private test: TestSpec | undefined;
 
+  constructor(private readonly sql: SqlDialect) {}
+
   async open(cluster: Cluster, test: TestSpec, _node: string, run?: ClientRun): Promise<void> {
     if (!run) throw new Error('the 2pc-bank client needs the run folder for its decision log');
     this.test = test;
     const o = twoPcOptions(test);
-    this.shards = new ShardSessions(cluster.nodes, o.accounts, sessionOptions(test));
-    this.coordinator = new Coordinator(DecisionLog.open(join(run.dir, DECISION_LOG)), this.shards, postgresDialect, o.prepareHoldMs);
+    this.shards = new ShardSessions(this.sql, cluster.nodes, o.accounts, sessionOptions(test));
+    this.coordinator = new Coordinator(DecisionLog.open(join(run.dir, DECISION_LOG)), this.shards, this.sql, o.prepareHoldMs);
   }
 
   /** Tables and accounts on every shard, then a recovery pass (what a restarted coordinator does first). */
@@ -84,7 +87,7 @@ export class TwoPcClient implements Client {
       await s.query('CREATE TABLE IF NOT EXISTS accounts (id INT PRIMARY KEY, balance INT NOT NULL)');
       await s.query('CREATE TABLE IF NOT EXISTS applied (gid TEXT NOT NULL, account INT NOT NULL, delta INT NOT NULL, PRIMARY KEY (gid, account))');
       const mine = balances.map((b, a) => [a, b] as const).filter(([a]) => shardIndex(a, shards.names.length, o.accounts) === i);
-      for (const [a, b] of mine) await s.query('INSERT INTO accounts (id, balance) VALUES ($1, $2)', [a, b]);
+      for (const [a, b] of mine) await s.query(`INSERT INTO accounts (id, balance) VALUES (${this.sql.param(1)}, ${this.sql.param(2)})`, [a, b]);
     }
     await this.coordinator!.recover();
   }

@@ -39,7 +39,7 @@ describe('2PC coordinator on two PostgreSQL shards', () => {
   beforeAll(async () => {
     cluster = await DockerCluster.create({ image: db.image, nodes: 2 });
     await db.setup(cluster, test);
-    client = new TwoPcClient();
+    client = new TwoPcClient(db.sql);
     await client.open(cluster, test, 'n1', { dir });
     await client.setup();
   });

@@ -1,7 +1,7 @@
 import type { MicroOp } from '../../harness/history/op.ts';
 import type { SqlProgram } from '../sql/sql-client.ts';
 import { microOps } from '../sql/micro-ops.ts';
-import { doctorKey, parseDoctorKey } from '../../checkers/invariants/on-call.ts';
+import { doctorKey, parseDoctorKey } from '../../checkers/conventions.ts';
 import { writeSkewOptions } from './doctors.ts';
 
 /**

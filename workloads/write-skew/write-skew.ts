@@ -3,7 +3,7 @@ import { unfold } from '../../harness/generator/unfold.ts';
 import type { Invocation } from '../../harness/client.ts';
 import type { MicroOp } from '../../harness/history/op.ts';
 import type { Draw } from '../../harness/random.ts';
-import { doctorKey } from '../../checkers/invariants/on-call.ts';
+import { doctorKey } from '../../checkers/conventions.ts';
 import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
 import type { Workload } from '../workload.ts';
 import { writeSkewOptionProblems, writeSkewOptions, type WriteSkewOptions } from './doctors.ts';
@@ -49,7 +49,7 @@ export function finalReads(o: WriteSkewOptions, perOp = 200): Invocation[] {
 export const writeSkew: Workload = {
   name: 'write-skew',
   description: 'on-call doctors: read that two are on call, take one off; checked as an invariant and as Elle G2-item',
-  clients: sqlClients(writeSkewSql),
+  ...sqlClients(writeSkewSql),
   nodes: ONE_SERVER,
   checkOptions: writeSkewOptionProblems,
   generator: (test, random) => {
