@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
 import type { CheckResult } from '../../harness/result.ts';
+import { interleaving } from '../../test/support/interleave.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 
 /**
@@ -96,16 +97,13 @@ const tinyHistory = fc
       if (how === 'grow' && appended.length > 0) list.push(appended[at % appended.length]!);
       m[2] = list.length === 0 ? null : list;
     }
-    // Interleave: event 2i invokes txn i, 2i+1 completes it (an invocation always first).
-    const events = order.filter((e) => e >> 1 < txns.length);
-    const seen = new Set<number>();
+    // Event 2i invokes txn i, 2i+1 completes it.
     const history: Op[] = [];
-    for (const e of events) {
+    for (const e of interleaving(order.filter((x) => x >> 1 < txns.length))) {
       const i = e >> 1;
       const t = txns[i]!;
       const index = history.length;
-      if (!seen.has(i)) {
-        seen.add(i);
+      if ((e & 1) === 0) {
         t.invoke = index;
         history.push({ index, time: index, type: 'invoke', process: i, f: 'txn', value: t.mops.map(([f, k, v]) => [f, k, f === 'r' ? null : v]) });
       } else {

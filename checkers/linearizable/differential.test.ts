@@ -9,6 +9,7 @@ import { casRegisterModel } from './models/cas-register.ts';
 import { splitHistory } from './partition.ts';
 import { findTwins, prepareOps } from './prepared-ops.ts';
 import { LinearizationSearch } from './search.ts';
+import { interleaving } from '../../test/support/interleave.ts';
 
 /**
  * Differential tests: every search engine and reduction of the linearizability checker against
@@ -125,17 +126,9 @@ describe('linearizability: every engine agrees with the definition', () => {
     .array(fc.record({ kind: fc.nat(KINDS.length - 1), pending: fc.boolean() }), { minLength: 4, maxLength: 8 })
     .chain((ops) => fc.tuple(fc.constant(ops), fc.shuffledSubarray([...Array(ops.length * 2).keys()], { minLength: ops.length * 2 })))
     .map(([ops, shuffled]) => {
-      // A random interleaving: the first of an op's two events is its invocation. Some ops
-      // never complete (pending); the rest overlap at random, so real-time order still binds.
-      const seen = new Set<number>();
-      const order: number[] = [];
-      for (const e of shuffled) {
-        const i = e >> 1;
-        if (!seen.has(i)) {
-          seen.add(i);
-          order.push(2 * i);
-        } else if (!(ops[i]!.pending && KINDS[ops[i]!.kind]!.type === 'info')) order.push(2 * i + 1);
-      }
+      // A random interleaving; some ops never complete (pending), the rest overlap at random,
+      // so real-time order still binds.
+      const order = interleaving(shuffled).filter((e) => (e & 1) === 0 || !(ops[e >> 1]!.pending && KINDS[ops[e >> 1]!.kind]!.type === 'info'));
       return build(ops.map((o) => KINDS[o.kind]!), order);
     });
 

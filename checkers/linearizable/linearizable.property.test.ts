@@ -6,6 +6,7 @@ import { bruteForceLinearizable } from './brute-force.ts';
 import { checkLinearizableSync as checkLinearizable } from './linearizable-checker.ts';
 import { casRegisterModel } from './models/cas-register.ts';
 import { simulateRegister } from './simulate-register.ts';
+import { interleaving } from '../../test/support/interleave.ts';
 
 const simulation = fc.record({
   ops: fc.integer({ min: 1, max: 60 }),
@@ -57,17 +58,7 @@ const randomHistory = fc
   )
   .chain((specs) => fc.tuple(fc.constant(specs), fc.shuffledSubarray([...Array(specs.length * 2).keys()], { minLength: specs.length * 2 })))
   .map(([specs, order]) => {
-    // Event 2i is op i's invocation and 2i+1 its completion; keep each invocation first.
-    const seen = new Set<number>();
-    const events: number[] = [];
-    for (const e of order) {
-      const op = e >> 1;
-      if (seen.has(op)) events.push(op * 2 + 1);
-      else {
-        seen.add(op);
-        events.push(op * 2);
-      }
-    }
+    const events = interleaving(order);
     const history: Op[] = [];
     for (const e of events) {
       const s = specs[e >> 1]!;
