@@ -1,9 +1,9 @@
 import { InputError, errorText } from '../harness/errors.ts';
 import type { History } from '../harness/history/op.ts';
 import type { CheckOptions, Checker } from './checker.ts';
-import { unknown, type CheckResult } from "../harness/result.ts";
-import { brief } from "../harness/abbreviate.ts";
-import { checkerNames, getChecker } from "./registry.ts";
+import { unknown, type CheckResult } from '../harness/result.ts';
+import { brief } from '../harness/abbreviate.ts';
+import { checkerNames, getChecker } from './registry.ts';
 
 /**
  * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and

@@ -1,8 +1,8 @@
 import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import { FINAL_READ } from "./conventions.ts";
+import { FINAL_READ } from './conventions.ts';
 import { unknown, type Anomaly, type CheckResult } from '../harness/result.ts';
-import { vacuousResult } from "./vacuous.ts";
+import { vacuousResult } from './vacuous.ts';
 
 
 interface FinalRead {

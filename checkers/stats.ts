@@ -1,7 +1,7 @@
 import type { History } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
-import { anomalyTypesOf, type Anomaly, type CheckResult } from "../harness/result.ts";
-import { vacuity } from "./vacuous.ts";
+import { anomalyTypesOf, type Anomaly, type CheckResult } from '../harness/result.ts';
+import { vacuity } from './vacuous.ts';
 
 export interface OutcomeCounts {
   ok: number;

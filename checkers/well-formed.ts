@@ -1,8 +1,8 @@
 import type { History } from '../harness/history/op.ts';
 import { validateHistory } from '../harness/history/validate.ts';
 import type { Checker } from './checker.ts';
-import type { CheckResult } from "../harness/result.ts";
-import { vacuity } from "./vacuous.ts";
+import type { CheckResult } from '../harness/result.ts';
+import { vacuity } from './vacuous.ts';
 
 /**
  * The history's structure (dense indices, monotone times, each invoke completed at most once, no

@@ -1,8 +1,8 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions } from '../checker.ts';
-import { unknown, type Anomaly, type CheckResult, type Validity } from "../../harness/result.ts";
-import { vacuity } from "../vacuous.ts";
+import { unknown, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
+import { vacuity } from '../vacuous.ts';
 import { findCycleAnomalies } from './cycle-anomalies.ts';
 import type { SearchBudget, Variant } from './cycle-search.ts';
 import type { StepExplainer } from './explain.ts';

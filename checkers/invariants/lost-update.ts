@@ -1,8 +1,8 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult, Validity } from "../../harness/result.ts";
-import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseTransactionalModel } from "../elle/models.ts";
+import type { Anomaly, CheckResult, Validity } from '../../harness/result.ts';
+import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseTransactionalModel } from '../elle/models.ts';
 import { LostUpdates, txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, INFO, OK, type Key } from '../elle/txns.ts';
 import { showKey } from '../elle/values.ts';

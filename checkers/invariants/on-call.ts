@@ -1,9 +1,9 @@
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { parseDoctorKey } from "../conventions.ts";
-import type { Anomaly, CheckResult, Validity } from "../../harness/result.ts";
-import { anomaliesProhibitedBy, impossibleModels, parseTransactionalModel } from "../elle/models.ts";
+import { parseDoctorKey } from '../conventions.ts';
+import type { Anomaly, CheckResult, Validity } from '../../harness/result.ts';
+import { anomaliesProhibitedBy, impossibleModels, parseTransactionalModel } from '../elle/models.ts';
 import { txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, OK } from '../elle/txns.ts';
 import { show } from '../elle/values.ts';

@@ -1,10 +1,10 @@
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { HeldSummary, Resolution, TwoPhaseCommitDetails } from "../explanations.ts";
-import type { CheckResult } from "../../harness/result.ts";
-import { clientPairs, misfit, refuseForeignOps } from "../jepsen/ops.ts";
-import { vacuousResult } from "../vacuous.ts";
+import type { HeldSummary, Resolution, TwoPhaseCommitDetails } from '../explanations.ts';
+import type { CheckResult } from '../../harness/result.ts';
+import { clientPairs, misfit, refuseForeignOps } from '../jepsen/ops.ts';
+import { vacuousResult } from '../vacuous.ts';
 
 interface TransferValue {
   from: number;

@@ -2,8 +2,8 @@ import { vacuousResult } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { Anomaly, CheckResult } from "../../harness/result.ts";
-import { clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
+import type { Anomaly, CheckResult } from '../../harness/result.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 import { InputError } from '../../harness/errors.ts';
 
 /**

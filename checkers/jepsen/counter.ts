@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from "../../harness/result.ts";
-import { clientPairs, misfit, refuseForeignOps } from "./ops.ts";
+import type { CheckResult } from '../../harness/result.ts';
+import { clientPairs, misfit, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's counter: the counter starts at 0; `add` ops add their value, `read` ops return it.

@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History, MicroOp, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { unknown, type CheckResult } from "../../harness/result.ts";
-import { clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
+import { unknown, type CheckResult } from '../../harness/result.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's long-fork (the anomaly parallel snapshot isolation allows and snapshot isolation

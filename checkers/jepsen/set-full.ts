@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import type { CheckResult } from "../../harness/result.ts";
-import { clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
+import type { CheckResult } from '../../harness/result.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /** One element's timeline (Jepsen's SetFullElement). */
 interface Element {

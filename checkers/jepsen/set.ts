@@ -2,8 +2,8 @@ import { vacuousResult } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from "../../harness/result.ts";
-import { Multiset, clientPairs, misfit, show, sortValues, refuseForeignOps } from "./ops.ts";
+import type { CheckResult } from '../../harness/result.ts';
+import { Multiset, clientPairs, misfit, show, sortValues, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's set: `add` ops insert one element each, and the last successful `read` returns the

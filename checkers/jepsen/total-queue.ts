@@ -2,8 +2,8 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import { unknown, type CheckResult } from '../../harness/result.ts';
-import { vacuity } from "../vacuous.ts";
-import { Multiset, clientPairs, misfit, show, refuseForeignOps } from "./ops.ts";
+import { vacuity } from '../vacuous.ts';
+import { Multiset, clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's total-queue: what goes in must come out, once the queue has been drained. Every

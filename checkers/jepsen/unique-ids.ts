@@ -2,8 +2,8 @@ import { vacuity } from '../vacuous.ts';
 import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
-import type { CheckResult } from "../../harness/result.ts";
-import { Multiset, clientPairs, show, refuseForeignOps } from "./ops.ts";
+import type { CheckResult } from '../../harness/result.ts';
+import { Multiset, clientPairs, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's unique-ids: every successful `generate` returns an id no other one returned.

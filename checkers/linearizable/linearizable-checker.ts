@@ -2,15 +2,15 @@ import { getHeapStatistics } from 'node:v8';
 import { InputError } from '../../harness/errors.ts';
 import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
-import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from "../../harness/result.ts";
-import { Pacer, paced, unpaced, type PacedWork } from "../pacer.ts";
-import { explainFailure, renderFailure, type Failure } from "./explain.ts";
-import { KeySearch, type KeyVerdict } from "./key-search.ts";
-import { keyedModel, type KeyedState } from "./keyed-model.ts";
-import { completeModel, type CompleteModel, type Model } from "./model.ts";
-import { getModel, modelNames, models } from "./models/index.ts";
-import { splitHistory, type Partition, type SplitHistory } from "./partition.ts";
-import { vacuousResult } from "../vacuous.ts";
+import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
+import { Pacer, paced, unpaced, type PacedWork } from '../pacer.ts';
+import { explainFailure, renderFailure, type Failure } from './explain.ts';
+import { KeySearch, type KeyVerdict } from './key-search.ts';
+import { keyedModel, type KeyedState } from './keyed-model.ts';
+import { completeModel, modelProblems, type CompleteModel, type Model } from './model.ts';
+import { getModel, modelNames, models } from './models/index.ts';
+import { splitHistory, type Partition, type SplitHistory } from './partition.ts';
+import { vacuousResult } from '../vacuous.ts';
 
 export interface LinearizableOptions extends CheckOptions {
   /** A registered model's name, or a model. Default `cas-register`. */
@@ -50,8 +50,10 @@ export const linearizableChecker: Checker = {
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
     const m = options.model;
-    if (typeof m === 'string' && !getModel(m)) return models.unknown(m);
-    return undefined;
+    if (m === undefined) return undefined;
+    if (typeof m === 'string') return getModel(m) ? undefined : models.unknown(m);
+    const problems = modelProblems(m);
+    return problems.length === 0 ? undefined : `the model is not one: ${problems.join('; ')}`;
   },
 };
 
