@@ -103,6 +103,8 @@ class Sessions {
   private readonly ownAppends = new Map<number, Map<Key, { seq: number; element: unknown }[]>>();
   /** Position of each transaction in its process (non-failed transactions, in order). */
   private readonly seq: Int32Array;
+  /** Per process: its ok transactions by position, as far as the sweep has come. */
+  private readonly byProcess = new Map<number, number[]>();
 
   constructor(private readonly txns: Txns) {
     this.seq = new Int32Array(txns.count).fill(-1);
@@ -140,16 +142,10 @@ class Sessions {
   analyze(anomalies: AnomalyList): number {
     const { txns } = this;
     const clocks = this.vectorClocks(anomalies);
-    // What each process has read of each key so far (for monotonic reads), and when each
-    // process first read each element (for writes-follow-reads): element → process → seq.
-    const seen = new Map<number, Map<Key, Set<unknown>>>();
-    const firstRead = new Map<Key, Map<unknown, Map<number, number>>>();
     let reads = 0;
     for (let t = 0; t < txns.count; t++) {
       if (txns.type[t] !== OK) continue;
-      const p = txns.process[t]!;
-      const mine = seen.get(p) ?? new Map<Key, Set<unknown>>();
-      seen.set(p, mine);
+      this.ofProcess(txns.process[t]!)[this.seq[t]!] = t;
       // Every append this transaction observed, on any key: its reads are one snapshot.
       const observed: Append[] = [];
       for (const [f, k, v] of txns.mops[t]!) {
@@ -160,75 +156,85 @@ class Sessions {
         }
       }
       for (const [f, k, v] of txns.mops[t]!) {
-        if (f !== 'r') continue;
-        const list = ((v as unknown[] | null) ?? []).map(vkey);
-        if (!this.appends.has(k)) continue;
+        if (f !== 'r' || !this.appends.has(k)) continue;
         reads++;
         const clock = clocks[t];
         // On a causal cycle there is no causal past to judge by (the cycle is reported).
-        if (clock) this.checkRead(t, k, list, v as unknown[] | null, clock, clocks, observed, mine.get(k), firstRead, anomalies);
-        let set = mine.get(k);
-        if (!set) mine.set(k, (set = new Set()));
-        let first = firstRead.get(k);
-        if (!first) firstRead.set(k, (first = new Map()));
-        for (const e of list) {
-          set.add(e);
-          let by = first.get(e);
-          if (!by) first.set(e, (by = new Map()));
-          if (!by.has(p)) by.set(p, this.seq[t]!);
-        }
+        if (clock) this.checkRead(t, k, v as unknown[] | null, clock, clocks, observed, anomalies);
       }
     }
     return reads;
   }
 
-  private checkRead(
-    t: number,
-    k: Key,
-    list: unknown[],
-    raw: unknown[] | null,
-    clock: Map<number, number>,
-    clocks: Map<number, number>[],
-    observed: readonly Append[],
-    seenBefore: Set<unknown> | undefined,
-    firstRead: Map<Key, Map<unknown, Map<number, number>>>,
-    anomalies: AnomalyList,
-  ): void {
+  /**
+   * The writers whose causal pasts cover those of all of `appends`: per process its latest ok
+   * transaction among them (process order puts the earlier ones in its past), and every
+   * indeterminate one. Keeps clock merging at one clock per process, not one per element read.
+   */
+  private latestWriters(appends: readonly Append[]): number[] {
+    const latest = new Map<number, Append>();
+    const out: number[] = [];
+    for (const a of appends) {
+      if (this.txns.type[a.txn] !== OK) out.push(a.txn);
+      else if ((latest.get(a.process)?.seq ?? -1) < a.seq) latest.set(a.process, a);
+    }
+    for (const a of latest.values()) out.push(a.txn);
+    return out;
+  }
+
+  /** A process's transactions by sequence number (ok ones, filled in as the sweep reaches them). */
+  private ofProcess(p: number): number[] {
+    let list = this.byProcess.get(p);
+    if (!list) this.byProcess.set(p, (list = []));
+    return list;
+  }
+
+  private checkRead(t: number, k: Key, raw: unknown[] | null, clock: Map<number, number>, clocks: Map<number, number>[], observed: readonly Append[], anomalies: AnomalyList): void {
     const { txns } = this;
     const p = txns.process[t]!;
     const byElement = this.appends.get(k)!;
-    const present = new Set(list);
-    // Required: k's appends in T's causal past (its process's past and what it observed), and
-    // in the past of each append this read observed.
-    const required = new Map<unknown, Append>();
-    const observedWriters = new Set<number>();
+    const list = (raw ?? []).map(vkey);
+    // How many of each process's appends this read shows, at or below a sequence number: the
+    // read shows every required append of q iff it shows as many as q made up to the bound.
+    const shown = new Map<number, number[]>();
     for (const e of list) {
       const a = byElement.get(e);
-      if (a && a.txn !== t) observedWriters.add(a.txn);
+      if (!a || a.txn === t) continue;
+      const l = shown.get(a.process);
+      if (l) l.push(a.seq);
+      else shown.set(a.process, [a.seq]);
     }
-    const firstReadOfK = firstRead.get(k);
-    const addPast = (c: Map<number, number>) => {
-      for (const [q, upTo] of c) {
-        for (const w of this.ownAppends.get(q)?.get(k) ?? []) {
-          if (w.seq > upTo) break;
-          required.set(w.element, byElement.get(w.element)!);
-        }
-      }
-    };
-    addPast(clock);
-    for (const w of observedWriters) {
+    for (const l of shown.values()) l.sort((x, y) => x - y);
+    // Required: k's appends in T's causal past (its process's past and what it observed), and
+    // in the past of each append this read observed: the maximum bound per process.
+    const bound = new Map(clock);
+    const seen: Append[] = [];
+    for (const e of list) {
+      const a = byElement.get(e);
+      if (a && a.txn !== t) seen.push(a);
+    }
+    for (const w of this.latestWriters(seen)) {
       const c = clocks[w];
-      if (c) addPast(c);
+      if (c) for (const [q, upTo] of c) if ((bound.get(q) ?? -1) < upTo) bound.set(q, upTo);
     }
+    const present = new Set(list);
     const missing = new Map<Guarantee, unknown[]>();
     const blame = (g: Guarantee, e: unknown) => {
       const l = missing.get(g);
       if (l) l.push(e);
       else missing.set(g, [e]);
     };
-    for (const [e, a] of required) {
-      if (present.has(e) || a.txn === t) continue;
-      blame(this.classify(p, this.seq[t]!, e, a, observed, seenBefore, firstReadOfK), e);
+    for (const [q, upTo] of bound) {
+      const own = this.ownAppends.get(q)?.get(k);
+      if (!own) continue;
+      const required = countUpTo(own, upTo, (w) => w.seq);
+      const got = countUpTo(shown.get(q) ?? [], upTo, (x) => x);
+      if (got >= required) continue;
+      for (let i = 0; i < required; i++) {
+        const w = own[i]!;
+        const a = byElement.get(w.element)!;
+        if (!present.has(w.element) && a.txn !== t) blame(this.classify(p, this.seq[t]!, k, w.element, a, observed), w.element);
+      }
     }
     // Monotonic writes also fix the order: one process's appends appear in the order it made them.
     const lastSeq = new Map<number, number>();
@@ -252,24 +258,29 @@ class Sessions {
     }
   }
 
-  /** The most specific guarantee that required element `e` (appended by `a`) in this read. */
-  private classify(
-    p: number,
-    seq: number,
-    e: unknown,
-    a: Append,
-    observed: readonly Append[],
-    seenBefore: Set<unknown> | undefined,
-    firstRead: Map<unknown, Map<number, number>> | undefined,
-  ): Guarantee {
+  /**
+   * The most specific guarantee that required element `e` (appended by `a`) in this read. Only
+   * a violation gets here, so looking back through a process's earlier reads is affordable.
+   */
+  private classify(p: number, seq: number, k: Key, e: unknown, a: Append, observed: readonly Append[]): Guarantee {
     if (a.process === p && a.seq < seq && this.txns.type[a.txn] === OK) return 'read-your-writes';
-    if (seenBefore?.has(e)) return 'monotonic-reads';
+    if (this.readBefore(p, seq, k, e)) return 'monotonic-reads';
     for (const w of observed) {
       if (a.process === w.process && a.seq < w.seq && this.txns.type[a.txn] === OK) return 'monotonic-writes';
-      const readAt = firstRead?.get(e)?.get(w.process);
-      if (readAt !== undefined && readAt < w.seq) return 'writes-follow-reads';
+      if (this.readBefore(w.process, w.seq, k, e)) return 'writes-follow-reads';
     }
     return 'causal';
+  }
+
+  /** Did process `p` read element `e` of key `k` in an ok transaction before its `seq`-th? */
+  private readBefore(p: number, seq: number, k: Key, e: unknown): boolean {
+    const mine = this.byProcess.get(p) ?? [];
+    for (let s = Math.min(seq, mine.length) - 1; s >= 0; s--) {
+      const t = mine[s];
+      if (t === undefined) continue;
+      for (const [f, key, v] of this.txns.mops[t]!) if (f === 'r' && key === k && Array.isArray(v) && v.some((x) => vkey(x) === e)) return true;
+    }
+    return false;
   }
 
   /**
@@ -288,14 +299,16 @@ class Sessions {
       if (prev !== undefined) preds[t]!.push(prev);
       if (txns.type[t] === OK) lastOk.set(p, t);
       if (txns.type[t] !== OK) continue;
+      const observed: Append[] = [];
       for (const [f, k, v] of txns.mops[t]!) {
         if (f !== 'r' || !Array.isArray(v)) continue;
         const byElement = this.appends.get(k);
         for (const e of v) {
-          const w = byElement?.get(vkey(e))?.txn;
-          if (w !== undefined && w !== t) preds[t]!.push(w);
+          const a = byElement?.get(vkey(e));
+          if (a && a.txn !== t) observed.push(a);
         }
       }
+      for (const w of this.latestWriters(observed)) preds[t]!.push(w);
     }
     const clocks = new Array<Map<number, number>>(txns.count);
     const succs: number[][] = Array.from({ length: txns.count }, () => []);
@@ -343,6 +356,18 @@ const WHY: Record<Guarantee, string> = {
   'writes-follow-reads': 'missing what the writer of an observed element had read before appending it',
   causal: 'missing an append in the causal past of this read (through a chain of reads and process order)',
 };
+
+/** How many of `sorted` (ascending by `at`) are at most `bound`. */
+function countUpTo<T>(sorted: readonly T[], bound: number, at: (x: T) => number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at(sorted[mid]!) <= bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** Element back from its vkey (objects were keyed by their JSON). */
 function original(e: unknown): unknown {
