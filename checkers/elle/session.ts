@@ -31,7 +31,9 @@ import { show, showKey, vkey } from './values.ts';
  *
  * Reads-from or process order forming a cycle is a `causal-cycle`. Only ok transactions of a
  * process bind it; an indeterminate append binds only once someone has read it. Cost: a vector
- * clock per transaction (processes × transactions) — histories of ~10^5 transactions.
+ * clock per transaction, so time and memory grow with transactions × process ids (Jepsen gives
+ * a crashed process a new id): 10,000 transactions take 0.6 s; 100,000 with 949 process ids
+ * take 25 s of CPU and 2 GB (a simulated store, measured on a loaded 2-core machine).
  */
 export const sessionChecker: Checker = {
   name: 'session',
