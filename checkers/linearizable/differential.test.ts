@@ -94,7 +94,7 @@ function build(kinds: (typeof KINDS)[number][], order: number[]): Op[] {
 }
 
 describe('linearizability: every engine agrees with the definition', () => {
-  it('on every history of up to 3 ops of 8 kinds in every interleaving (exhaustive: 46,656 + 5,184 + 72)', () => {
+  it('on every history of up to 3 ops of 8 kinds in every interleaving (exhaustive: 8 + 384 + 46,080 histories)', () => {
     const counts = { true: 0, false: 0 };
     for (let n = 1; n <= 3; n++) {
       const orders = interleavings(n);
