@@ -18,10 +18,23 @@ const nonLinearizable = jsonl([
   { index: 2, time: 2, type: 'invoke', process: 1, f: 'read', value: null },
   { index: 3, time: 3, type: 'ok', process: 1, f: 'read', value: 2 },
 ]);
+// A write of 1, then a read of 1 (a read, so the pass is not vacuous).
 const linearizable = jsonl([
   { index: 0, time: 0, type: 'invoke', process: 0, f: 'write', value: 1 },
   { index: 1, time: 1, type: 'ok', process: 0, f: 'write', value: 1 },
+  { index: 2, time: 2, type: 'invoke', process: 1, f: 'read', value: null },
+  { index: 3, time: 3, type: 'ok', process: 1, f: 'read', value: 1 },
 ]);
+
+// 14 overlapping writes, then a read of a value none wrote: every order must be tried.
+const hard = (() => {
+  const n = 14;
+  const ops: object[] = [];
+  for (let p = 0; p < n; p++) ops.push({ type: 'invoke', process: p, f: 'write', value: p });
+  for (let p = 0; p < n; p++) ops.push({ type: 'ok', process: p, f: 'write', value: p });
+  ops.push({ type: 'invoke', process: n, f: 'read', value: null }, { type: 'ok', process: n, f: 'read', value: 99 });
+  return jsonl(ops.map((o, i) => ({ index: i, time: i, ...o })));
+})();
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);
@@ -77,13 +90,7 @@ describe('check refuses what it does not know', () => {
   });
 
   it('a time limit may be written with a unit', async () => {
-    // 14 overlapping writes, then a read of a value none wrote: every order must be tried.
-    const n = 14;
-    const ops: object[] = [];
-    for (let p = 0; p < n; p++) ops.push({ type: 'invoke', process: p, f: 'write', value: p });
-    for (let p = 0; p < n; p++) ops.push({ type: 'ok', process: p, f: 'write', value: p });
-    ops.push({ type: 'invoke', process: n, f: 'read', value: null }, { type: 'ok', process: n, f: 'read', value: 99 });
-    const h = await file('hard.jsonl', jsonl(ops.map((o, i) => ({ index: i, time: i, ...o }))));
+    const h = await file('hard.jsonl', hard);
     const short = await runCli(['check', h, '--checker', 'linearizable', '--time-limit', '0.01ms', '--json']);
     expect(short.code).toBe(2);
     expect(JSON.parse(short.stdout).error).toMatch(/^the time limit of 0\.01 ms ran out/);
@@ -132,16 +139,17 @@ describe('several files, one malformed', () => {
   });
 
   it.each([
-    ['valid and refused', 254, ['lin.jsonl', 'bad.edn']],
-    ['refused and unknown', 254, ['bad.edn', 'empty.jsonl']],
-    ['valid and unknown', 2, ['lin.jsonl', 'empty.jsonl']],
-    ['missing and invalid', 1, ['missing.edn', 'nonlin.jsonl']],
-  ])('%s: exit %i', async (_, code, names) => {
+    ['valid and refused', 254, ['lin.jsonl', 'bad.edn'], []],
+    ['refused and unknown (past the time limit)', 254, ['bad.edn', 'hard.jsonl'], ['--time-limit', '0.01ms']],
+    ['unknown (past the time limit) and missing', 254, ['hard.jsonl', 'missing.edn'], ['--time-limit', '0.01ms']],
+    ['missing and invalid', 1, ['missing.edn', 'nonlin.jsonl'], []],
+    ['valid and invalid', 1, ['lin.jsonl', 'nonlin.jsonl'], []],
+  ])('%s: exit %i', async (_, code, names, flags) => {
     await file('lin.jsonl', linearizable);
     await file('nonlin.jsonl', nonLinearizable);
-    await file('empty.jsonl', '');
+    await file('hard.jsonl', hard);
     await file('bad.edn', '{:type :invoke, :f :read, :process 0}\n{:type :ok :f :read, :process 0\n');
-    const r = await runCli(['check', ...names.map((n) => join(dir, n)), '--checker', 'linearizable']);
+    const r = await runCli(['check', ...names.map((n) => join(dir, n)), '--checker', 'linearizable', ...flags]);
     expect(r.code).toBe(code);
   });
 });

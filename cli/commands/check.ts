@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { checkHistory, resolveChecker, type HistoryCheckResult } from '../../checkers/check-history.ts';
 import { CHECKER_OPTIONS, optionFlag, type CheckerOptionSpec } from '../../checkers/checker-options.ts';
-import { checkerNames } from '../../checkers/registry.ts';
+import { checkerNames, checkers } from '../../checkers/registry.ts';
 import type { CheckOptions } from '../../checkers/checker.ts';
 import { compose } from '../../harness/result.ts';
 import { checkReplayCommand } from '../../harness/replay.ts';
@@ -18,6 +18,7 @@ import { exitCodeFor, makePrinter, printAnomalies, verdictText, worstExitCode } 
 import type { RunResult } from '../../harness/store/run-result.ts';
 import { numberFlags, type NumberSpec } from '../number-flag.ts';
 import { fromDashWord } from '../strict-flags.ts';
+import { interceptSignals } from '../../harness/shutdown.ts';
 
 interface CheckArgs {
   files: string[];
@@ -74,12 +75,24 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         throw new InputError(`--report draws one history file (a run folder's report.html is rewritten in place); got ${files.length} ${files.length === 1 ? 'run folder' : 'arguments'}`);
       }
       const read = { format: args.format, completionOnly: args['completion-only'] };
+      // Ctrl-C stops the search, and what was decided is reported (a second Ctrl-C exits at once).
+      const interrupt = new AbortController();
+      const stopIntercepting = interceptSignals(() => {
+        interrupt.abort();
+        process.stderr.write('faultline: interrupted: reporting what was decided so far (Ctrl-C again to quit at once)\n');
+      });
+      const checking: CheckOptions = { ...options, signal: interrupt.signal };
       const results: Outcome[] = [];
       const suites: JUnitSuite[] = [];
       const codes: number[] = [];
       // One file at a time: a refused file gets its own result and the others are still checked.
       let reported: Op[] | undefined;
       for (const input of inputs) {
+        if (interrupt.signal.aborted) {
+          print(`${sourceName(input.path)}: not checked (interrupted)`);
+          codes.push(EXIT.unknown);
+          continue;
+        }
         try {
           if (input.kind === 'run') {
             const { loadStoredRun, recheckRun } = await recheck();
@@ -92,7 +105,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           }
           const name = sourceName(input.path);
           const { ops: history, notes } = await readHistory(input.path, read);
-          const r: FileCheckResult = { file: input.path, ...(await checkHistory(history, checker, options)) };
+          const r: FileCheckResult = { file: input.path, ...(await checkHistory(history, checker, checking)) };
           if (args.report !== undefined) reported = history;
           results.push(r);
           suites.push(junitSuite({ name, checkers: { [checker.name]: r }, replay: checkReplayCommand(input.path, checker.name) }));
@@ -102,6 +115,8 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           print(`${name}: ${verdictText(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
           for (const note of notes) print(`  note: ${note}`);
           if (r.error) print(`  ${r.error}`);
+          else if (r.vacuous) print(`  vacuous: ${r.vacuousReason ?? 'nothing could be checked'}`);
+          for (const w of r.warnings ?? []) print(`  warning: ${w}`);
           printAnomalies(r.anomalies, print, 10);
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
@@ -111,6 +126,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           process.stderr.write(`faultline: ${err.message}\n`);
         }
       }
+      stopIntercepting();
       if (args.report !== undefined && reported !== undefined) {
         const file = files[0]!;
         const { writeReport } = await import('../../reports/write-report.ts');
@@ -167,8 +183,10 @@ function declareCheckerOptions(y: Argv): Argv {
   let out = y;
   for (const [name, spec] of Object.entries(CHECKER_OPTIONS) as [string, CheckerOptionSpec][]) {
     const flag = optionFlag(name);
-    if (spec.type === 'number') numbers[flag] = spec;
-    else out = out.option(flag, { type: spec.type, describe: spec.describe });
+    const readers = checkers.all().filter((c) => c.options?.includes(name)).map((c) => c.name);
+    const describe = `${readers.length > 0 ? `${readers.join(', ')}: ` : ''}${spec.describe}`;
+    if (spec.type === 'number') numbers[flag] = { ...spec, describe };
+    else out = out.option(flag, { type: spec.type, describe });
   }
   out = numberFlags(out, numbers);
   return out.group(Object.keys(CHECKER_OPTIONS).map(optionFlag), 'Checker options:');
