@@ -67,6 +67,12 @@ describe('every command refuses what it does not declare', () => {
     }
   });
 
+  it('a mistyped command is 254 with the command it meant', async () => {
+    const r = await cli('chek', 'h.edn');
+    expect(r.code).toBe(254);
+    expect(r.stderr).toBe('faultline: unknown command "chek"; did you mean check? (see faultline --help)\n');
+  });
+
   it('a word a command has no place for is refused, and - is shown as typed', async () => {
     const r = await cli('doctor', '-', 'extra');
     expect(r.code).toBe(254);

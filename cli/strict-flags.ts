@@ -66,11 +66,14 @@ function givenAsFlag(name: string, argv: readonly string[]): boolean {
  * A person's sentence for yargs' usage failures, read in the `en` locale: for `Unknown
  * argument(s): a, b` (strict mode) each unknown flag with the declared flag it most likely
  * meant, and words the command has no place for; for `Not enough arguments following: x`,
- * that `--x` needs a value. Undefined for any other message.
+ * that `--x` needs a value; for `Did you mean check?`, the command that was not found. Undefined
+ * for any other message.
  */
 export function usageMessage(message: string, command: string | undefined, argv: readonly string[], declared: DeclaredOptions): string | undefined {
   const missing = /^Not enough arguments following: (.*)$/.exec(message);
   if (missing) return `${flag(missing[1]!)} needs a value`;
+  const suggested = /^Did you mean (.*)\?$/.exec(message);
+  if (suggested) return `unknown command ${JSON.stringify(argv.find((a) => !a.startsWith('-')))}; did you mean ${suggested[1]}?`;
   const m = /^Unknown arguments?: (.*)$/.exec(message);
   if (!m) return undefined;
   const names = flagNames(m[1]!.split(', '));
