@@ -14,10 +14,26 @@ export interface NumberSpec {
   seconds?: boolean;
 }
 
+/** A number's bounds and form, without the help text. */
+export type NumberBounds = Omit<NumberSpec, 'describe' | 'default'>;
+
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
+/**
+ * The bounds of the settings every run has, one table for `run`'s and `torture`'s flags and the
+ * keys of a torture matrix file (cli/commands/run.ts `resolveSpec` checks the same).
+ */
+export const RUN_SETTING_BOUNDS = {
+  nodes: { integer: true, min: 1 },
+  concurrency: { integer: true, min: 1 },
+  rate: { min: 0 },
+  'time-limit': { seconds: true, above: 0 },
+  'nemesis-interval': { seconds: true, above: 0 },
+  recovery: { seconds: true, min: 0 },
+} as const satisfies Record<string, NumberBounds>;
+
 /** Says what the flag takes, for error messages: `an integer from 0 to 65535`. */
-function expected(spec: NumberSpec): string {
+function expected(spec: NumberBounds): string {
   const what = spec.seconds ? 'a number of seconds (or 500ms, 90s, 2m, 1h)' : spec.integer ? 'an integer' : 'a number';
   const bounds: string[] = [];
   if (spec.min !== undefined && spec.max !== undefined) bounds.push(`from ${spec.min} to ${spec.max}`);
@@ -34,13 +50,18 @@ function expected(spec: NumberSpec): string {
  * empty, missing, non-numeric or out-of-range value is an InputError naming the flag and what it
  * takes. `undefined` stays undefined (the flag was not given and has no default).
  */
-export function parseNumberFlag(flag: string, raw: unknown, spec: Omit<NumberSpec, 'describe'>): number | undefined {
+export function parseNumberFlag(flag: string, raw: unknown, spec: NumberBounds): number | undefined {
+  return readNumber(`--${flag}`, raw, spec);
+}
+
+/** As {@link parseNumberFlag}, for a value named `label` (a flag, or a key of a matrix file). */
+export function readNumber(label: string, raw: unknown, spec: NumberBounds): number | undefined {
   const last = Array.isArray(raw) ? raw.at(-1) : raw;
   if (last === undefined) return undefined;
-  const fail = (got: string) => new InputError(`--${flag} must be ${expected(spec as NumberSpec)} (got ${got})`);
+  const fail = (got: string) => new InputError(`${label} must be ${expected(spec)} (got ${got})`);
   let value: number;
   if (typeof last === 'number') value = last;
-  else if (typeof last !== 'string' || last.trim() === '') throw new InputError(`--${flag} needs a value: ${expected(spec as NumberSpec)}`);
+  else if (typeof last !== 'string' || last.trim() === '') throw new InputError(`${label} needs a value: ${expected(spec)}`);
   else {
     const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]*)\s*$/i.exec(last);
     const unit = m?.[2]?.toLowerCase() ?? '';
