@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
 import { clientFactory, nodeCountProblem } from '../../workloads/workload.ts';
@@ -51,8 +52,7 @@ const MATRIX_FLAGS = ['matrix', 'db', 'workload', 'nemesis', 'seeds', 'nodes', '
 
 export function tortureCommand(setExit: (code: number) => void, environment: () => Promise<RunEnvironment> = defaultEnvironment): CommandModule<object, TortureArgs> {
   return {
-    command: 'torture',
-    describe: 'many runs over a matrix of seeds × fault mixes × workloads × databases; a summary table, JSON and JUnit',
+    ...usage('torture'),
     builder: (y: Argv) =>
       y
         .option('matrix', { type: 'string', describe: 'a YAML or JSON matrix file (flags given as well override its keys)' })
