@@ -1,31 +1,10 @@
 import { appendFile, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawGet } from '../../test/support/raw-get.ts';
 import { storeRun, validRun } from '../../test/support/report-runs.ts';
 import { startStoreServer, type StartedStoreServer } from './store-server.ts';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A GET with the path and Host header sent exactly as written (fetch would normalise both). */
-function rawGet(base: string, path: string, host?: string): Promise<Reply> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: 'GET', headers: host === undefined ? {} : { host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 // A real server on 127.0.0.1 (port 0) over a real store folder: what `faultline serve` runs.
 describe('store server hardening', () => {
