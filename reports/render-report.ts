@@ -17,7 +17,7 @@ import { configurationSection } from './sections/configuration.ts';
 import { twoPhaseCommitSection } from './sections/two-phase-commit.ts';
 import { verdictWord } from '../harness/result.ts';
 import { verdictSection } from './sections/verdict.ts';
-import { encodeTimeline } from './timeline-data.ts';
+import { BY_POSITION, BY_TIME, CHUNK_ROWS, encodeTimeline } from './timeline-data.ts';
 
 function headerFacts(input: ReportInput, clientOps: number, endNs: number | undefined, generatedAt: Date): string[] {
   const t = input.test;
@@ -51,8 +51,8 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const title = input.test?.name ?? input.title ?? 'history';
   const word = verdictWord(results?.valid);
   const { script, style, scriptHash } = await pageAssets();
-  const timeline = encodeTimeline(pairs);
-  const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })), chunks: timeline.index };
+  const timeline = encodeTimeline(pairs, CHUNK_ROWS, timed ? BY_TIME : BY_POSITION);
+  const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })), chunks: timeline.index, ...(timed ? {} : { axis: 'position' as const }) };
   const csp = `default-src 'none'; script-src ${scriptHash}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const hasAnomalies = Object.values(results?.checkers ?? {}).some((c) => c.anomalies.length > 0);
   const twoPc = twoPhaseCommitSection(results?.checkers['2pc']);
