@@ -69,7 +69,8 @@ export function checkReplayCommand(file: string, checker: string, given: CheckRe
   const args = ['faultline', 'check', file, '--checker', checker];
   if (given.format !== undefined) args.push('--format', given.format);
   for (const [key, value] of Object.entries(given.options ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    if (value === undefined) continue;
+    // Only what a flag can say: runtime handles handed to the checker (an AbortSignal) are not options.
+    if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;
     if (key === 'timeLimitMs') {
       args.push('--time-limit', String(Number(value) / 1000));
       continue;
@@ -79,7 +80,7 @@ export function checkReplayCommand(file: string, checker: string, given: CheckRe
     // `--no-x` reads as false whether or not the command declares x.
     else if (value === false) args.push(`--no-${kebab(key)}`);
     else if (Array.isArray(value)) for (const v of value) args.push(flag, String(v));
-    else args.push(flag, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
+    else args.push(flag, String(value));
   }
   return args.map(shellWord).join(' ');
 }

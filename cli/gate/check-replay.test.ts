@@ -54,6 +54,6 @@ describe('the replay line of check (report and JUnit)', () => {
 
   it('is the bare line when nothing but the checker was chosen', () => {
     expect(checkReplayCommand('h.jsonl', 'stats')).toBe('faultline check h.jsonl --checker stats');
-    expect(checkReplayCommand('h.jsonl', 'stats', { options: { model: undefined } })).toBe('faultline check h.jsonl --checker stats');
+    expect(checkReplayCommand('h.jsonl', 'stats', { options: { model: undefined, signal: new AbortController().signal } })).toBe('faultline check h.jsonl --checker stats');
   });
 });
