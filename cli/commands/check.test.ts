@@ -202,3 +202,25 @@ describe('--completion-only', () => {
     expect(r.stderr).toContain('note: completion-only: an invocation was placed right before each of the 4 completions');
   });
 });
+
+describe('outputs and the replay line', () => {
+  it('the JUnit replay line carries every flag that decided the verdict', async () => {
+    const fixture = join(fixtures, 'completion-only.edn');
+    const junit = join(dir, 'replay.xml');
+    const r = await runCli(['check', fixture, '--checker', 'list-append', '--completion-only', '--consistency-model', 'serializable', '--time-limit', '90s', '--junit', junit]);
+    expect(r.code).toBe(1);
+    const line = `faultline check ${fixture} --checker list-append --completion-only --consistency-model serializable --time-limit 90`;
+    expect(await readFile(junit, 'utf8')).toContain(`<system-out>replay: ${line}</system-out>`);
+    const again = await runCli(line.split(' ').slice(1).concat('--json'));
+    expect(again.code).toBe(1);
+  });
+
+  it.each(['--report', '--junit'])('%s onto the input is refused before checking, and the history is untouched', async (flag) => {
+    const h = await file('kept.jsonl', nonLinearizable);
+    const r = await runCli(['check', h, '--checker', 'linearizable', flag, h]);
+    expect(r.code).toBe(254);
+    expect(r.stderr).toMatch(new RegExp(`^faultline: ${h}: cannot write the (report|JUnit file): it is the input ${h}; writing there would replace it\\n$`));
+    expect(r.stdout).toBe('');
+    expect(await readFile(h, 'utf8')).toBe(nonLinearizable);
+  });
+});

@@ -65,8 +65,10 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       const options = checkerOptions(args);
       const checker = resolveChecker(args.checker ?? 'stats', options);
       const print = makePrinter(args.json);
-      if (args.junit !== undefined) await (await junit()).checkWritable(args.junit);
       const files = args.files.map(fromDashWord);
+      // Outputs that could not be written, or would overwrite an input, are refused before any checking.
+      if (args.junit !== undefined) await (await junit()).checkWritable(args.junit, files);
+      if (args.report !== undefined) await (await report()).checkReportPath(args.report, files);
       const inputs = await classify(files);
       if (args.checker !== undefined && inputs.every((i) => i.kind === 'run')) {
         throw new InputError(`--checker applies to history files; a run folder is re-checked with its test's own checkers`);
@@ -82,6 +84,8 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         process.stderr.write('faultline: interrupted: reporting what was decided so far (Ctrl-C again to quit at once)\n');
       });
       const checking: CheckOptions = { ...options, signal: interrupt.signal };
+      // Every flag that decided a verdict, so the report's and JUnit's replay line gives it again.
+      const replay = (file: string) => checkReplayCommand(file, checker.name, { format: args.format, completionOnly: args['completion-only'], options });
       const results: Outcome[] = [];
       const suites: JUnitSuite[] = [];
       const codes: number[] = [];
@@ -108,7 +112,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           const r: FileCheckResult = { file: input.path, ...(await checkHistory(history, checker, checking)) };
           if (args.report !== undefined) reported = history;
           results.push(r);
-          suites.push(junitSuite({ name, checkers: { [checker.name]: r }, replay: checkReplayCommand(input.path, checker.name) }));
+          suites.push(junitSuite({ name, checkers: { [checker.name]: r }, replay: replay(input.path) }));
           codes.push(exitCodeFor(r.valid));
           const against = r.model !== undefined ? ` against ${r.model}` : '';
           const { keys } = r;
@@ -129,8 +133,8 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       stopIntercepting();
       if (args.report !== undefined && reported !== undefined) {
         const file = files[0]!;
-        const { writeReport } = await import('../../reports/write-report.ts');
-        const { file: out } = await writeReport({ history: reported, results: compose([results[0] as FileCheckResult]), out: args.report, title: sourceName(file), replay: checkReplayCommand(file, checker.name) });
+        const { writeReport } = await report();
+        const { file: out } = await writeReport({ history: reported, results: compose([results[0] as FileCheckResult]), out: args.report, title: sourceName(file), replay: replay(file) });
         print(`report: ${out}`);
       }
       if (args.junit !== undefined) {
@@ -146,6 +150,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
 // JUnit (xmlbuilder2), run folders (workloads) and the report (esbuild) load only when asked for.
 const junit = () => import('../gate/junit.ts');
 const recheck = () => import('../run/recheck.ts');
+const report = () => import('../../reports/write-report.ts');
 
 type Input = { kind: 'file' | 'run'; path: string };
 
