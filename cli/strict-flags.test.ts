@@ -67,6 +67,13 @@ describe('every command refuses what it does not declare', () => {
     }
   });
 
+  it('an unknown flag is named even when yargs first finds a missing argument', async () => {
+    const r = await cli('check', '--chekcer', 'linearizable');
+    expect(r.code).toBe(254);
+    expect(r.stderr).toBe('faultline: check: unknown flag --chekcer; did you mean --checker? (see faultline check --help)\n');
+    expect((await cli('check')).stderr).toBe('faultline: Not enough non-option arguments: got 0, need at least 1 (see faultline check --help)\n');
+  });
+
   it('a mistyped command is 254 with the command it meant', async () => {
     const r = await cli('chek', 'h.edn');
     expect(r.code).toBe(254);

@@ -66,8 +66,10 @@ function givenAsFlag(name: string, argv: readonly string[]): boolean {
  * A person's sentence for yargs' usage failures, read in the `en` locale: for `Unknown
  * argument(s): a, b` (strict mode) each unknown flag with the declared flag it most likely
  * meant, and words the command has no place for; for `Not enough arguments following: x`,
- * that `--x` needs a value; for `Did you mean check?`, the command that was not found. Undefined
- * for any other message.
+ * that `--x` needs a value; for `Did you mean check?`, the command that was not found. Any other
+ * failure of a command line that also holds an undeclared flag is about that flag (yargs
+ * counts positional arguments first: `check --chekcer` without a file would say a file is
+ * missing). Undefined for any other message.
  */
 export function usageMessage(message: string, command: string | undefined, argv: readonly string[], declared: DeclaredOptions): string | undefined {
   const missing = /^Not enough arguments following: (.*)$/.exec(message);
@@ -75,8 +77,8 @@ export function usageMessage(message: string, command: string | undefined, argv:
   const suggested = /^Did you mean (.*)\?$/.exec(message);
   if (suggested) return `unknown command ${JSON.stringify(argv.find((a) => !a.startsWith('-')))}; did you mean ${suggested[1]}?`;
   const m = /^Unknown arguments?: (.*)$/.exec(message);
-  if (!m) return undefined;
-  const names = flagNames(m[1]!.split(', '));
+  const names = m ? flagNames(m[1]!.split(', ')) : command === undefined ? [] : undeclaredFlags(argv, declared);
+  if (names.length === 0) return undefined;
   const known = [...Object.keys(declared.key), ...Object.values(declared.alias).flat()];
   const parts: string[] = [];
   const flags = names.filter((n) => givenAsFlag(n, argv));
@@ -93,6 +95,21 @@ export function usageMessage(message: string, command: string | undefined, argv:
   }
   if (words.length > 0) parts.push(`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => JSON.stringify(fromDashWord(w))).join(', ')}`);
   return `${command === undefined ? '' : `${command}: `}${parts.join('; ')}`;
+}
+
+/** Long flags in `argv` (before `--`) that the command does not declare, as written (`--no-x` as `x` when x is declared). */
+function undeclaredFlags(argv: readonly string[], declared: DeclaredOptions): string[] {
+  const end = argv.indexOf('--');
+  const known = new Set([...Object.keys(declared.key), ...Object.values(declared.alias).flat()]);
+  const out: string[] = [];
+  for (const word of end === -1 ? argv : argv.slice(0, end)) {
+    const m = /^--([^=]+)/.exec(word);
+    if (!m) continue;
+    const name = m[1]!;
+    if (known.has(name) || (name.startsWith('no-') && known.has(name.slice(3))) || out.includes(name)) continue;
+    out.push(name);
+  }
+  return out;
 }
 
 /**
