@@ -20,8 +20,8 @@ export interface KeyState {
   firstDuplicate: number;
   /** Index in the longest read of the first element no transaction appended to this key, or -1. */
   firstGarbage: number;
-  /** Slots of each transaction that appended to this key more than once, in the order it appended them. */
-  ownAppends: number[][] | null;
+  /** Some transaction appended to this key more than once. */
+  ownAppends: boolean;
   incompatibleSeen: boolean;
   cyclicSeen: boolean;
 }
@@ -37,17 +37,18 @@ export function newKeyState(key: Key): KeyState {
     firstFailed: -1,
     firstDuplicate: -1,
     firstGarbage: -1,
-    ownAppends: null,
+    ownAppends: false,
     incompatibleSeen: false,
     cyclicSeen: false,
   };
 }
 
-/** What the version-order anomalies read: each slot's writer (-1: nobody) and element. */
+/** What the version-order anomalies read, per slot: its writer (-1: nobody), the writer's next append to the key (-1: none), its element. */
 export interface Appends {
   txns: Txns;
   anomalies: AnomalyList;
   writer: Int32Array;
+  ownNext: Int32Array;
   values: readonly unknown[];
 }
 
@@ -92,32 +93,34 @@ export function dirtyUpdates({ txns, anomalies, writer, values }: Appends, ks: K
 /**
  * Elle's cyclic versions, seen in one list: transaction `t` read `list`, which shows appends one
  * transaction made to this key in another order than it made them, so the key's version order
- * would need each before the other. `at` gives a slot's position in `list` (-1: absent). At most
- * once per key.
+ * would need each before the other. `slots` are the list's distinct elements and `at` gives a
+ * slot's position in `list` (-1: absent); each is compared with the next of its transaction's
+ * appends the list shows. At most once per key.
  */
-export function appendsOutOfOrder({ txns, anomalies, writer, values }: Appends, ks: KeyState, t: number, list: readonly unknown[], at: (slot: number) => number): void {
-  for (const chain of ks.ownAppends ?? []) {
-    let before = -1;
-    for (const slot of chain) {
-      const p = at(slot);
-      if (p < 0) continue;
-      if (before < 0 || p > at(before)) {
-        before = slot;
-        continue;
-      }
-      ks.cyclicSeen = true;
-      const [a, b] = [values[before], values[slot]];
-      const [op, wop] = [txnOp(txns, t), txnOp(txns, writer[slot]!)];
-      anomalies.add({
-        type: 'cyclic-versions',
-        key: ks.key,
-        ops: [op, wop],
-        explanation: { reader: op, writer: wop, key: ks.key, read: list, appended: [a, b] },
-        text:
-          `op ${op} read key ${showKey(ks.key)} = ${show(list, occurrences(list, [{ element: a }, { element: b }]))}, in which ${show(b)} comes before ${show(a)}, ` +
-          `but op ${wop} appended ${show(a)} and then ${show(b)} in one transaction: ${showKey(ks.key)}'s version order would need ${show(a)} before ${show(b)} and ${show(b)} before ${show(a)} (cyclic versions)`,
-      });
-      return;
-    }
+export function appendsOutOfOrder(
+  { txns, anomalies, writer, ownNext, values }: Appends,
+  ks: KeyState,
+  t: number,
+  list: readonly unknown[],
+  slots: readonly number[],
+  at: (slot: number) => number,
+): void {
+  for (const first of slots) {
+    let then = ownNext[first]!;
+    while (then >= 0 && at(then) < 0) then = ownNext[then]!;
+    if (then < 0 || at(then) > at(first)) continue;
+    ks.cyclicSeen = true;
+    const [a, b] = [values[first], values[then]];
+    const [op, wop] = [txnOp(txns, t), txnOp(txns, writer[then]!)];
+    anomalies.add({
+      type: 'cyclic-versions',
+      key: ks.key,
+      ops: [op, wop],
+      explanation: { reader: op, writer: wop, key: ks.key, read: list, appended: [a, b] },
+      text:
+        `op ${op} read key ${showKey(ks.key)} = ${show(list, occurrences(list, [{ element: a }, { element: b }]))}, in which ${show(b)} comes before ${show(a)}, ` +
+        `but op ${wop} appended ${show(a)} and then ${show(b)} in one transaction: ${showKey(ks.key)}'s version order would need ${show(a)} before ${show(b)} and ${show(b)} before ${show(a)} (cyclic versions)`,
+    });
+    return;
   }
 }

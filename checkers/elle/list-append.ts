@@ -6,7 +6,7 @@ import type { TxnAnalysis } from './check-transactions.ts';
 import type { StepWhy } from './explain.ts';
 import { Rel, type DepGraphBuilder } from './graph.ts';
 import { garbageRead, LostUpdates, txnOp } from './txn-anomalies.ts';
-import { grownInt32, grownUint8, int32s, uint8s } from './typed-arrays.ts';
+import { grownInt32, int32s } from './typed-arrays.ts';
 import { internalAndFutureReads } from './list-append-internal.ts';
 import { appendsOutOfOrder, dirtyUpdates, newKeyState, type Appends, type KeyState } from './list-append-versions.ts';
 import { FAIL, OK, type Key, type Txns } from './txns.ts';
@@ -37,7 +37,8 @@ class ListAppend {
   readonly keys = new Map<Key, KeyState>();
   private writer: Int32Array;
   private pos: Int32Array;
-  private intermediate: Uint8Array;
+  /** Per slot: the slot its transaction appends to the same key next (-1: none, so not an intermediate append). */
+  private ownNext: Int32Array;
   private readonly values: unknown[] = [];
   /** Per micro-op (flattened; txn t's start at `mopStart[t]`): its key, and the slot it appends or its read ends on (-1: empty read). */
   private readonly mopStart: Int32Array;
@@ -57,7 +58,7 @@ class ListAppend {
     const capacity = 1024 + total;
     this.writer = int32s(capacity, -1);
     this.pos = int32s(capacity, -1);
-    this.intermediate = uint8s(capacity);
+    this.ownNext = int32s(capacity, -1);
   }
 
   private keyState(k: Key): KeyState {
@@ -82,13 +83,13 @@ class ListAppend {
   }
 
   private appends(): Appends {
-    return { txns: this.txns, anomalies: this.anomalies, writer: this.writer, values: this.values };
+    return { txns: this.txns, anomalies: this.anomalies, writer: this.writer, ownNext: this.ownNext, values: this.values };
   }
 
   private grow(): void {
     this.writer = grownInt32(this.writer, 0, -1);
     this.pos = grownInt32(this.pos, 0, -1);
-    this.intermediate = grownUint8(this.intermediate, 0);
+    this.ownNext = grownInt32(this.ownNext, 0, -1);
   }
 
   /** Pass 1: who appended what, intermediate appends, each key's longest read, per-txn anomalies. */
@@ -113,12 +114,8 @@ class ListAppend {
           this.writer[slot] = t;
           const before = lastMopOn(mops, j, k, 'append');
           if (before >= 0) {
-            const prev = mopSlot[base + before]!;
-            this.intermediate[prev] = 1;
-            const chains = (ks.ownAppends ??= []);
-            const last = chains[chains.length - 1];
-            if (last && last[last.length - 1] === prev) last.push(slot);
-            else chains.push([prev, slot]);
+            this.ownNext[mopSlot[base + before]!] = slot;
+            ks.ownAppends = true;
           }
         } else if (ok) {
           const list = (v as readonly unknown[] | null) ?? EMPTY;
@@ -159,7 +156,7 @@ class ListAppend {
         if (pos[slot] === -1 && w >= 0 && txns.type[w] !== FAIL) ks.unread.push(slot);
       }
       dirtyUpdates(this.appends(), ks);
-      if (ks.ownAppends) appendsOutOfOrder(this.appends(), ks, ks.longestTxn, longest, (s) => pos[s]!);
+      if (ks.ownAppends) appendsOutOfOrder(this.appends(), ks, ks.longestTxn, longest, ks.order, (s) => pos[s]!);
     }
   }
 
@@ -191,7 +188,7 @@ class ListAppend {
           const w = writer[slot]!;
           if (w >= 0 && w !== t) {
             if (type[w] !== FAIL) builder.link(w, t, Rel.wr);
-            if (this.intermediate[slot]) this.intermediateRead(t, w, ks.key, list);
+            if (this.ownNext[slot]! >= 0) this.intermediateRead(t, w, ks.key, list);
           }
           if (lastPos < 0) continue;
         }
@@ -292,12 +289,12 @@ class ListAppend {
       this.uncommittedReads(t, ks, list, 0);
       this.duplicateElements(t, ks, list);
       if (ks.ownAppends && !ks.cyclicSeen) {
-        const at = new Map<unknown, number>();
+        const at = new Map<number, number>();
         for (let i = 0; i < list.length; i++) {
           const slot = ks.slots.get(vkey(list[i]));
           if (slot !== undefined && !at.has(slot)) at.set(slot, i);
         }
-        appendsOutOfOrder(this.appends(), ks, t, list, (s) => at.get(s) ?? -1);
+        appendsOutOfOrder(this.appends(), ks, t, list, [...at.keys()], (s) => at.get(s) ?? -1);
       }
       return;
     }
