@@ -7,11 +7,12 @@
  *
  * Configurations: `dist` (the compiled package, as installed: dist/, built first), `sources`
  * (the same code run from TypeScript through tsx), `--baseline REV` (that commit's tree, e.g.
- * the one before lazy loading and dist/, run as it ran then; node_modules shared), and `--tsc`
+ * the one before lazy loading and dist/, run as it ran then; node_modules shared; and, when that
+ * tree has the esbuild build, its dist/ too, so a change is compared bundle to bundle), and `--tsc`
  * (the sources compiled file by file by tsc instead of bundled by esbuild: the alternative build).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusMissing, corpusPath } from '../test/support/corpus.ts';
@@ -44,7 +45,12 @@ if (baseline !== undefined) {
   mkdirSync(dir);
   execFileSync('sh', ['-c', `git -C "${repo}" archive "${baseline}" | tar -x -C "${dir}"`]);
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
-  configs.push({ name: `baseline ${baseline} (tsx)`, argv: [join(dir, 'bin/faultline.js')] });
+  configs.push({ name: `baseline ${baseline} (tsx)`, argv: [join(dir, 'bin/faultline.js')], env: { FAULTLINE_FROM_SOURCE: '1' } });
+  if (existsSync(join(dir, 'scripts/build.ts'))) {
+    execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'scripts/build.ts')], { cwd: dir, stdio: 'inherit' });
+    writeFileSync(join(dir, 'run-dist.mjs'), "const { start } = await import('./dist/cli.js');\nawait start(process.argv.slice(2));\n");
+    configs.push({ name: `baseline ${baseline} (dist)`, argv: [join(dir, 'run-dist.mjs')] });
+  }
 }
 if (process.argv.includes('--tsc')) {
   // Inside the checkout, so the compiled files find node_modules.

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { EXIT, EnvironmentError, InputError, errorText } from '../harness/errors.ts';
 import { configureColour } from './output.ts';
 import { COMMANDS, type Command, type CommandName } from './commands/index.ts';
+import { DASH_WORD, refuseMissingValues, usageMessage, type DeclaredOptions } from './strict-flags.ts';
 import type { RunEnvironment } from './run/environment.ts';
 
 export interface CliOptions {
@@ -11,8 +12,7 @@ export interface CliOptions {
 }
 
 /** The command `argv` names (its first word), loaded; the others as their usage line only. */
-async function commands(argv: readonly string[], setExit: (code: number) => void, options: CliOptions): Promise<Command[]> {
-  const requested = argv.find((a) => !a.startsWith('-'));
+async function commands(requested: string | undefined, setExit: (code: number) => void, options: CliOptions): Promise<Command[]> {
   return Promise.all(
     (Object.keys(COMMANDS) as CommandName[]).map((name) => {
       const { command, describe, load } = COMMANDS[name];
@@ -39,28 +39,44 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
     exitCode = code;
   };
   let usageError: string | undefined;
-  const cli = yargs(argv)
+  const requested = argv.find((a) => !a.startsWith('-'));
+  const command = requested !== undefined && requested in COMMANDS ? requested : undefined;
+  // The option table of the command being parsed (yargs' own, not in its type declarations).
+  const declared = (): DeclaredOptions => (cli as unknown as { getOptions(): DeclaredOptions }).getOptions();
+  // Words after `--` are the command's own; a `-` before them is standard input (DASH_WORD).
+  const end = argv.indexOf('--');
+  const words = argv.map((a, i) => (a === '-' && (end === -1 || i < end) ? DASH_WORD : a));
+  const cli = yargs(words)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
-    .command(await commands(argv, setExit, options))
+    // Its messages are read below (unknown flags); in the user's locale they would not match.
+    .locale('en')
+    .command(await commands(requested, setExit, options))
     .demandCommand(1, 'name a command')
-    .strictCommands()
+    // Every command refuses flags and words it does not declare (a typo must not be ignored).
+    .strict()
     .recommendCommands()
+    .check((args) => {
+      refuseMissingValues(args, argv, declared());
+      return true;
+    }, true)
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageError = msg;
+      // yargs' own errors (a flag without its value) are usage errors too; others are the command's.
+      if (err && err.name !== 'YError') throw err;
+      const text = msg ?? err?.message ?? 'bad arguments';
+      usageError = usageMessage(text, command, argv, declared()) ?? text;
       // Throwing stops yargs before the command's handler runs with the bad arguments.
-      throw new InputError(msg);
+      throw new InputError(usageError);
     });
   try {
     await cli.parseAsync();
     return exitCode;
   } catch (err) {
     if (usageError !== undefined) {
-      process.stderr.write(`faultline: ${usageError} (see faultline --help)\n`);
+      process.stderr.write(`faultline: ${usageError} (see faultline ${command === undefined ? '' : `${command} `}--help)\n`);
       return EXIT.badInput;
     }
     return reportError(err);

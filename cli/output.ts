@@ -7,6 +7,17 @@ export function exitCodeFor(valid: Validity): number {
   return valid === true ? EXIT.valid : valid === false ? EXIT.invalid : EXIT.unknown;
 }
 
+/**
+ * The exit code of several results, in the gate's order of what matters most (as for a torture
+ * session): a finding (1), then a crash (255), then refused input (254), then unknown (2); 0
+ * only when there were results and every one is 0.
+ */
+export function worstExitCode(codes: readonly number[]): number {
+  if (codes.length === 0) return EXIT.unknown;
+  for (const code of [EXIT.invalid, EXIT.crash, EXIT.badInput, EXIT.unknown]) if (codes.includes(code)) return code;
+  return codes.every((c) => c === EXIT.valid) ? EXIT.valid : EXIT.crash;
+}
+
 const COLOUR: Readonly<Record<string, (s: string) => string>> = {
   valid: chalk.green,
   invalid: chalk.red,

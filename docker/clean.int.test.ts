@@ -70,7 +70,7 @@ describe('faultline clean', () => {
   it('rejects unknown flags with exit 254 before touching anything', async () => {
     const r = await execa(process.execPath, [join(root, 'bin/faultline.js'), 'clean', '--everything'], { cwd: root, reject: false });
     expect(r.exitCode).toBe(254);
-    expect(String(r.stderr)).toContain('Unknown argument: everything');
+    expect(String(r.stderr)).toContain('clean: unknown flag --everything');
     expect(String(r.stdout)).toBe('');
   });
 });

@@ -49,6 +49,8 @@ function optionValue(v: unknown): string {
 export interface CheckReplayOptions {
   /** `--format`, when the file's format was not detected but given. */
   format?: string;
+  /** `--completion-only`: the file was read as completions each invoked right before it. */
+  completionOnly?: boolean;
   /**
    * The checker's options as `check` handed them on (camelCase: `model`, `consistencyModel`,
    * `perKey`, …), `timeLimitMs` among them: each becomes its flag again.
@@ -68,6 +70,7 @@ function kebab(key: string): string {
 export function checkReplayCommand(file: string, checker: string, given: CheckReplayOptions = {}): string {
   const args = ['faultline', 'check', file, '--checker', checker];
   if (given.format !== undefined) args.push('--format', given.format);
+  if (given.completionOnly) args.push('--completion-only');
   for (const [key, value] of Object.entries(given.options ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     // Only what a flag can say: runtime handles handed to the checker (an AbortSignal) are not options.
     if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;

@@ -47,7 +47,9 @@ describe('faultline run', () => {
     [['--name', '../x'], 'faultline: test name "../x" must be letters, digits, \'.\', \'_\' or \'-\' (and not "latest"): it names a folder in the store\n'],
     [['--isolation', 'snapshot'], 'faultline: --isolation must be one of read-committed, repeatable-read, serializable (got "snapshot")\n'],
     [['--consistency-model', 'snapshot'], `faultline: unknown consistency model "snapshot"; expected one of ${CONSISTENCY_MODELS.join(', ')}\n`],
-    [['--frobnicate'], 'faultline: Unknown argument: frobnicate (see faultline --help)\n'],
+    [['--frobnicate'], 'faultline: run: unknown flag --frobnicate (see faultline run --help)\n'],
+    [['--time-limt', '1'], 'faultline: run: unknown flag --time-limt; did you mean --time-limit? (see faultline run --help)\n'],
+    [['--nodes'], 'faultline: --nodes needs a value (see faultline run --help)\n'],
   ])('rejects %j with one line and exit 254', async (extra, message) => {
     const { code, stdout, stderr } = await cli(...base, '--store', root, ...extra);
     expect(stderr).toBe(message);

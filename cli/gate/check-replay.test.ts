@@ -2,7 +2,6 @@ import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { checkReplayCommand } from '../../harness/replay.ts';
 import { checkCommand } from '../commands/check.ts';
-import { passThroughValue } from '../pass-through-flag.ts';
 
 /** Splits a line as a POSIX shell would, for the quoting `shellWord` produces (bare words and '…'). */
 function shellSplit(line: string): string[] {
@@ -37,13 +36,14 @@ async function parseCheckLine(line: string): Promise<Record<string, unknown>> {
 describe('the replay line of check (report and JUnit)', () => {
   it('carries every option that changes the verdict, and reads back to the same options', async () => {
     const options = { model: 'register', consistencyModel: 'snapshot-isolation', perKey: false, timeLimitMs: 2500, groupSize: 4, linearizable: true };
-    const line = checkReplayCommand("runs/it's a b.edn", 'linearizable', { format: 'jepsen-edn', options });
+    const line = checkReplayCommand("runs/it's a b.edn", 'linearizable', { format: 'jepsen-edn', completionOnly: true, options });
     const args = await parseCheckLine(line);
     expect(args.files).toEqual(["runs/it's a b.edn"]);
     expect(args.checker).toBe('linearizable');
     expect(args.format).toBe('jepsen-edn');
+    expect(args['completion-only']).toBe(true);
     expect(args['time-limit'] === undefined ? undefined : Number(args['time-limit']) * 1000).toBe(2500);
-    expect({ model: args.model, consistencyModel: args.consistencyModel, perKey: passThroughValue(args.perKey), groupSize: args.groupSize, linearizable: passThroughValue(args.linearizable) }).toEqual({
+    expect({ model: args.model, consistencyModel: args.consistencyModel, perKey: args.perKey, groupSize: args.groupSize, linearizable: args.linearizable }).toEqual({
       model: 'register',
       consistencyModel: 'snapshot-isolation',
       perKey: false,

@@ -62,13 +62,17 @@ describe('exit codes from real causes, and their JUnit files', () => {
     expect(doc.testsuite[0].testcase[0].error.message).toMatch(/^unknown: the time limit of 5 ms ran out before deciding/);
   });
 
-  it('254: a malformed file names file and line; no JUnit file is written', async () => {
+  it('254: a malformed file names file and line; its JUnit suite is a refused error', async () => {
     const bad = join(root, 'bad.jsonl');
     await writeFile(bad, '{"index":0,"time":0,"type":"invoke","process":0,"f":"read","value":null}\n{"index":1,"time":5,"type":"ok",\n');
     const r = await cli('check', bad, '--junit', join(root, 'bad.xml'));
     expect(r.code).toBe(254);
     expect(r.stderr).toMatch(new RegExp(`^faultline: ${bad}:2: `));
-    expect(existsSync(join(root, 'bad.xml'))).toBe(false);
+    const doc = await junit(join(root, 'bad.xml'));
+    expect([doc.tests, doc.failures, doc.errors]).toEqual(['1', '0', '1']);
+    expect(doc.testsuite[0].name).toBe(bad);
+    expect(doc.testsuite[0].testcase[0].error.type).toBe('refused');
+    expect(doc.testsuite[0].testcase[0].error.message).toMatch(new RegExp(`^refused: ${bad}:2: `));
     const nowhere = await cli('check', bad, '--junit', join(root, 'no', 'such', 'dir.xml'));
     expect([nowhere.code, nowhere.stderr]).toEqual([254, `faultline: ${join(root, 'no', 'such', 'dir.xml')}: cannot write the JUnit file: no such folder\n`]);
   });

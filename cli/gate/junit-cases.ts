@@ -84,6 +84,14 @@ export function junitSuite(subject: CheckedSubject): JUnitSuite {
   };
 }
 
+/**
+ * A file that could not be checked (malformed, unreadable, of the wrong shape): one error case
+ * under the checker it was meant for, so the suite is there and no CI system counts it a pass.
+ */
+export function refusedSuite(name: string, checker: string, error: string): JUnitSuite {
+  return { name, cases: [{ name: checker, classname: name, outcome: { kind: 'error', type: 'refused', message: `refused: ${error}`, text: error } }] };
+}
+
 /** A run's results as a suite named `name` (default: the test's name). */
 export function runSubject(r: RunResult, name = r.test): CheckedSubject {
   return {

@@ -3,7 +3,7 @@ import { isAbsolute, relative } from 'node:path';
 import Table from 'cli-table3';
 import type { Validity } from '../../harness/result.ts';
 import { EXIT, InputError } from '../../harness/errors.ts';
-import { styleVerdict } from '../output.ts';
+import { styleVerdict, worstExitCode } from '../output.ts';
 import type { CheckedSubject, CheckerOutcome } from '../gate/junit-cases.ts';
 import type { RunResult } from '../../harness/store/run-result.ts';
 import { replayCommand } from '../../harness/replay.ts';
@@ -118,18 +118,16 @@ export function crashedRun(p: PlannedRun, replay: string, message: string): Tort
 }
 
 /**
- * The session's exit code: 1 when any run found an anomaly (the finding matters most), else 255
- * when a run crashed, 254 when one was given bad input, 2 when any is unknown or did not run,
- * 0 only when every run of the slice ran and is valid (fail closed).
+ * The session's exit code, the worst of its runs' (cli/output.ts `worstExitCode`): 1 when any
+ * run found an anomaly (the finding matters most), else 255 when a run crashed, 254 when one was
+ * given bad input, 2 when any is unknown or did not run, 0 only when every run of the slice ran
+ * and is valid (fail closed).
  */
 export function sessionExitCode(runs: readonly TortureRun[]): number {
-  const has = (v: TortureVerdict) => runs.some((r) => r.verdict === v);
-  if (has('invalid')) return EXIT.invalid;
-  if (has('crashed')) return EXIT.crash;
-  if (has('bad-input')) return EXIT.badInput;
-  if (runs.length === 0 || has('unknown') || has('not-run')) return EXIT.unknown;
-  return EXIT.valid;
+  return worstExitCode(runs.map((r) => VERDICT_EXIT[r.verdict]));
 }
+
+const VERDICT_EXIT: Readonly<Record<TortureVerdict, number>> = { valid: EXIT.valid, invalid: EXIT.invalid, unknown: EXIT.unknown, 'not-run': EXIT.unknown, crashed: EXIT.crash, 'bad-input': EXIT.badInput };
 
 /** The run as a JUnit suite: its checkers, and the run itself (not run = error). */
 export function runSubjectOf(r: TortureRun): CheckedSubject {

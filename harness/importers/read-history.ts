@@ -10,7 +10,7 @@ import { jepsenEdnFormat } from './jepsen-edn.ts';
 import { jepsenJsonFormat } from './jepsen-json.ts';
 import { pairWithoutProcesses } from './pair-without-processes.ts';
 import { porcupineLogFormat } from './porcupine-log.ts';
-import { fileChunks, textChunk } from './text-source.ts';
+import { fileChunks, sourceName, textChunk } from './text-source.ts';
 
 export type { HistoryFormat } from './format.ts';
 
@@ -41,12 +41,14 @@ export function formatNames(): string[] {
 /**
  * Reads a history file in any known format, in chunks (interruptible between them), and checks
  * its structure. Every problem is an {@link InputError} naming the file and, where there is
- * one, the line (exit 254), so a caller can give each file its own result.
+ * one, the line (exit 254), so a caller can give each file its own result. The file `-` is
+ * standard input, named `stdin` in messages.
  */
-export async function readHistory(file: string, options: ReadOptions = {}): Promise<ReadHistory> {
+export async function readHistory(path: string, options: ReadOptions = {}): Promise<ReadHistory> {
+  const file = sourceName(path);
   let format: HistoryFormat | undefined = options.format === undefined ? undefined : namedFormat(options.format);
   let parser: ChunkParser | undefined;
-  for await (const chunk of fileChunks(file)) {
+  for await (const chunk of fileChunks(path)) {
     if (parser === undefined) {
       if (format === undefined && chunk.text.trim() === '') continue;
       format ??= detectFormat(chunk.text, file);

@@ -6,13 +6,29 @@ import type { TextChunk } from './format.ts';
 const CHUNK_BYTES = 8 * 2 ** 20;
 const BOM = 0xfeff;
 
+/** The file name that means standard input (`faultline check -`). */
+export const STDIN = '-';
+
+/** How a file is named in messages: standard input as `stdin`. */
+export function sourceName(file: string): string {
+  return file === STDIN ? 'stdin' : file;
+}
+
+/** Fills `buffer[offset, offset + length)` from the source; 0 at its end. */
+type ReadInto = (buffer: Buffer, offset: number, length: number) => Promise<number>;
+
 /**
- * Reads a history file as UTF-8 text in chunks of whole lines, so a 300 MB file is never one
- * string and a long read can be interrupted between chunks. A leading byte-order mark is
- * dropped (in every format alike); bytes that are not UTF-8 are refused with their line, never
- * replaced (a key with a replaced byte would silently become another key).
+ * Reads a history file (or standard input, {@link STDIN}) as UTF-8 text in chunks of whole
+ * lines, so a 300 MB file is never one string and a long read can be interrupted between
+ * chunks. A leading byte-order mark is dropped (in every format alike); bytes that are not
+ * UTF-8 are refused with their line, never replaced (a key with a replaced byte would silently
+ * become another key).
  */
 export async function* fileChunks(file: string, chunkBytes = CHUNK_BYTES): AsyncGenerator<TextChunk> {
+  if (file === STDIN) {
+    yield* byteChunks(streamReader(process.stdin), sourceName(file), chunkBytes);
+    return;
+  }
   let handle;
   try {
     handle = await open(file, 'r');
@@ -22,53 +38,75 @@ export async function* fileChunks(file: string, chunkBytes = CHUNK_BYTES): Async
   try {
     // A file smaller than a chunk gets a buffer of its size (+1 to see the end in one read): a
     // check of many small files must not allocate a whole chunk per file.
-    let buffer = Buffer.allocUnsafe(Math.max(4, Math.min(chunkBytes, (await handle.stat()).size + 1)));
-    let filled = 0;
-    let firstLine = 1;
-    let first = true;
-    let eof = false;
-    while (!eof) {
-      if (filled === buffer.length) {
-        // One line longer than the buffer: grow until it fits.
-        const grown = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(grown, 0, 0, filled);
-        buffer = grown;
-      }
-      let read: number;
-      try {
-        ({ bytesRead: read } = await handle.read(buffer, filled, buffer.length - filled, null));
-      } catch (err) {
-        throw readError(err, file);
-      }
-      filled += read;
-      eof = read === 0;
-      if (first) {
-        if (filled < 3 && !eof) continue;
-        first = false;
-        if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
-          throw new InputError('is UTF-16 text; expected UTF-8 (convert it, e.g. with iconv -f UTF-16 -t UTF-8)', file, 1);
-        }
-        if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
-          buffer.copy(buffer, 0, 3, filled);
-          filled -= 3;
-        }
-      }
-      // Whole lines only, unless the file ended.
-      const end = eof ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
-      if (end === 0 && !eof) continue;
-      const bytes = buffer.subarray(0, end);
-      if (!isUtf8(bytes)) {
-        const bad = firstInvalidUtf8(bytes);
-        throw new InputError(`byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} is not UTF-8 text (at byte ${countColumn(bytes, bad)} of the line); expected UTF-8`, file, firstLine + countNewlines(bytes, 0, bad));
-      }
-      const text = bytes.toString('utf8');
-      yield { text, firstLine, final: eof };
-      firstLine += countNewlines(bytes, 0, bytes.length);
-      buffer.copy(buffer, 0, end, filled);
-      filled -= end;
-    }
+    const size = Math.max(4, Math.min(chunkBytes, (await handle.stat()).size + 1));
+    const h = handle;
+    yield* byteChunks(async (buffer, offset, length) => (await h.read(buffer, offset, length, null)).bytesRead, file, size);
   } finally {
     await handle.close();
+  }
+}
+
+/** A stream's chunks as {@link ReadInto} (standard input is a pipe, a socket or a terminal, not always a file to open). */
+function streamReader(stream: AsyncIterable<Buffer | string>): ReadInto {
+  const chunks = stream[Symbol.asyncIterator]();
+  let pending: Buffer = Buffer.alloc(0);
+  return async (buffer, offset, length) => {
+    while (pending.length === 0) {
+      const next = await chunks.next();
+      if (next.done) return 0;
+      pending = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+    const n = pending.copy(buffer, offset, 0, Math.min(length, pending.length));
+    pending = pending.subarray(n);
+    return n;
+  };
+}
+
+async function* byteChunks(readInto: ReadInto, file: string, size: number): AsyncGenerator<TextChunk> {
+  let buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  let firstLine = 1;
+  let first = true;
+  let eof = false;
+  while (!eof) {
+    if (filled === buffer.length) {
+      // One line longer than the buffer: grow until it fits.
+      const grown = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(grown, 0, 0, filled);
+      buffer = grown;
+    }
+    let read: number;
+    try {
+      read = await readInto(buffer, filled, buffer.length - filled);
+    } catch (err) {
+      throw readError(err, file);
+    }
+    filled += read;
+    eof = read === 0;
+    if (first) {
+      if (filled < 3 && !eof) continue;
+      first = false;
+      if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
+        throw new InputError('is UTF-16 text; expected UTF-8 (convert it, e.g. with iconv -f UTF-16 -t UTF-8)', file, 1);
+      }
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) {
+        buffer.copy(buffer, 0, 3, filled);
+        filled -= 3;
+      }
+    }
+    // Whole lines only, unless the file ended.
+    const end = eof ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
+    if (end === 0 && !eof) continue;
+    const bytes = buffer.subarray(0, end);
+    if (!isUtf8(bytes)) {
+      const bad = firstInvalidUtf8(bytes);
+      throw new InputError(`byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} is not UTF-8 text (at byte ${countColumn(bytes, bad)} of the line); expected UTF-8`, file, firstLine + countNewlines(bytes, 0, bad));
+    }
+    const text = bytes.toString('utf8');
+    yield { text, firstLine, final: eof };
+    firstLine += countNewlines(bytes, 0, bytes.length);
+    buffer.copy(buffer, 0, end, filled);
+    filled -= end;
   }
 }
 
