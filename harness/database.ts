@@ -87,12 +87,18 @@ export interface DatabaseDefinition {
  * every problem. Typed identity otherwise: the built-in databases are defined with it too.
  */
 export function defineDatabase(definition: DatabaseDefinition): DatabaseDefinition {
+  const problems = definitionProblems(definition);
+  if (problems.length > 0) throw new InputError(`database ${JSON.stringify(definition?.name ?? '?')}: ${problems.join('; ')}`);
+  return definition;
+}
+
+/** Every problem of a database definition, one line each naming the field (empty when it is fine). */
+export function definitionProblems(definition: Partial<DatabaseDefinition>): string[] {
   const problems: string[] = [];
   if (typeof definition?.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(definition.name)) problems.push(`name must be lower-case letters, digits, '.', '_' or '-' (got ${JSON.stringify(definition?.name)})`);
   if (typeof definition?.description !== 'string') problems.push('description must be a string (one line for --help)');
   if (typeof definition?.create !== 'function') problems.push('create must be a function returning the database (setup, teardown, image…)');
-  if (problems.length > 0) throw new InputError(`database ${JSON.stringify(definition?.name ?? '?')}: ${problems.join('; ')}`);
-  return definition;
+  return problems;
 }
 
 /** The problems of a database `create()` returned, one line each (empty when fine). */

@@ -91,6 +91,13 @@ export function clientFactory(workload: Pick<Workload, 'name' | 'clientFor'>, db
  * one error naming every problem. Typed identity otherwise: the built-in workloads use it too.
  */
 export function defineWorkload(workload: Workload): Workload {
+  const problems = workloadProblems(workload);
+  if (problems.length > 0) throw new InputError(`workload ${JSON.stringify(workload?.name ?? '?')}: ${problems.join('; ')}`);
+  return workload;
+}
+
+/** Every problem of a workload, one line each naming the field (empty when it is fine). */
+export function workloadProblems(workload: Partial<Workload>): string[] {
   const problems: string[] = [];
   if (typeof workload?.name !== 'string' || workload.name === '') problems.push('name must be a non-empty string');
   if (typeof workload?.description !== 'string') problems.push('description must be a string (one line for --help)');
@@ -102,8 +109,7 @@ export function defineWorkload(workload: Workload): Workload {
   if (n !== undefined && !(Number.isInteger(n.min) && Number.isInteger(n.max) && n.min >= 1 && n.min <= n.default && n.default <= n.max)) {
     problems.push('nodes must be { min, default, max } integers with 1 <= min <= default <= max');
   }
-  if (problems.length > 0) throw new InputError(`workload ${JSON.stringify(workload?.name ?? '?')}: ${problems.join('; ')}`);
-  return workload;
+  return problems;
 }
 
 /** The problems of the checkers a workload asks for (`checkers(test)`), one line each. */

@@ -11,7 +11,7 @@ import ts from 'typescript';
 export const FLOORS = {
   ground: ['harness'],
   middle: ['checkers', 'docker', 'nemesis', 'workloads', 'reports'],
-  top: ['cli', 'bench', 'bin', 'scripts'],
+  top: ['api', 'cli', 'bench', 'bin', 'scripts'],
 } as const;
 
 /**
