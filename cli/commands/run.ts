@@ -118,10 +118,16 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         print(`junit: ${args.junit}`);
       }
       if (args.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
-      if (outcome.error !== undefined) process.stderr.write(`faultline: the run failed${spec.testFile !== undefined && isInputError(outcome.error) ? ` (${spec.testFile})` : ''}: ${outcome.result.error}\n`);
+      if (outcome.error !== undefined) process.stderr.write(`faultline: the run failed${failureText(outcome.error, outcome.result, spec.testFile)}\n`);
       setExit(runExitCode(outcome));
     },
   };
+}
+
+/** Why a run failed, for its last line: bad input as the message alone, with the test file that made it. */
+function failureText(error: unknown, result: RunResult, testFile: string | undefined): string {
+  if (!isInputError(error)) return `: ${result.error}`;
+  return `${testFile === undefined ? '' : ` (${testFile})`}: ${error.message}`;
 }
 
 /** The exit code of one run: its verdict, unless it could not finish (254 for bad input, else 255). */
