@@ -53,11 +53,12 @@ const OTHER_FIELDS = ['name', 'database', 'workload', 'nemesis', 'isolation', 'c
  * TypeScript loads through tsx's `tsImport`, which faultline ships (Node 20 has no type
  * stripping): nothing to install, and every module of the test's own graph keeps its own
  * `import.meta.url` (a build context `new URL('./store/', import.meta.url)` points where it
- * should). Measured on this 2-core machine under load, five fresh processes each, interleaved:
- * tsImport of a two-file test 0.27–0.64 s, an esbuild bundle written beside it and imported
- * 0.16–0.48 s. esbuild is a little faster but bundling moves every module's `import.meta.url`
- * and needs a temporary file; a transform of the one file cannot follow its imports at all.
- * A quarter second once per run does not matter beside a run.
+ * should). Each file gets its own module instances (a tsImport namespace), so every torture run
+ * resolves in its own file's environment. Measured on this 2-core machine under load, five fresh
+ * processes each, interleaved: tsImport of a two-file test 0.27–0.64 s, an esbuild bundle written beside it and
+ * imported 0.16–0.48 s. esbuild is a little faster but bundling moves every module's
+ * `import.meta.url` and needs a temporary file; a transform of the one file cannot follow its
+ * imports at all. A quarter second once per run does not matter beside a run.
  */
 export async function loadTestFile(file: string, env: Pick<RunEnvironment, 'databases' | 'workloads'>): Promise<LoadedTest> {
   const path = resolve(file);
