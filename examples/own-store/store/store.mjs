@@ -69,7 +69,7 @@ async function readIndex() {
 }
 
 const routes = {
-  'GET /health': async () => [200, { node: me, primary: primary.name, sync: SYNC }],
+  'GET /health': async () => [200, { node: me, primary: primary.name, sync: SYNC, time: Date.now() }],
   'GET /index': async () => [200, { index: applied }],
   'POST /replicate': async ({ index, key, value }) => {
     if (index > applied) { data.set(key, value); applied = index; }
