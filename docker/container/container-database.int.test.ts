@@ -15,7 +15,7 @@ import { KillNemesis } from '../../nemesis/kill.ts';
 import { PauseNemesis } from '../../nemesis/pause.ts';
 import { leftovers } from '../../test/support/faultline-process.ts';
 
-// A database nobody built into faultline — the example store (examples/own-store/store), declared
+// A database nobody built into faultline — the example store (examples/own-store/server), declared
 // only through containerDatabase — under the nemesis's own kill, pause and clock faults on real
 // containers: each observed taking effect on the store's process, then healed.
 
@@ -23,7 +23,7 @@ const PORT = 8080;
 const spec: TestSpec = { name: 'container-int', db: 'own-store', workload: 'register', nodes: 3, concurrency: 3, rate: 0, timeLimit: 1, nemesis: ['clock'], nemesisInterval: 5, recovery: 0, seed: 1, options: {} };
 const definition = containerDatabase({
   name: 'own-store',
-  image: { context: new URL('../../examples/own-store/store/', import.meta.url) },
+  image: { context: new URL('../../examples/own-store/server/', import.meta.url) },
   start: 'node /app/store.mjs --node {{node}} --port {{port}} --nodes {{nodes}}',
   env: { SYNC: '1' },
   port: PORT,

@@ -49,14 +49,14 @@ const register = defineClient<Node>({
 const ownStore = containerDatabase({
   name: 'own-store',
   description: `the example store, ${sync ? 'synchronous' : 'asynchronous'} replication`,
-  image: { context: new URL('./store/', import.meta.url) },
+  image: { context: new URL('./server/', import.meta.url) },
   start: 'node /app/store.mjs --node {{node}} --port {{port}} --nodes {{nodes}}',
   env: { SYNC: sync ? '1' : '0' },
   port: PORT,
   ready: { http: '/health' },
   readyTimeoutMs: 20_000,
   primaries: (nodes) => [nodes[0]!.name],
-  // The image has libfaketime (see store/Dockerfile), and Node reads the wall clock through libc.
+  // The image has libfaketime (see server/Dockerfile), and Node reads the wall clock through libc.
   clock: true,
   clients: { register },
 });
