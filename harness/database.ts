@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from './client.ts';
 import type { Cluster } from './cluster.ts';
 import type { TestSpec } from './test-spec.ts';
-import { InputError } from './errors.ts';
+import { refuseProblems } from './errors.ts';
 
 /**
  * Where a database's node containers come from: a build context (a folder with a Dockerfile,
@@ -87,8 +87,7 @@ export interface DatabaseDefinition {
  * every problem. Typed identity otherwise: the built-in databases are defined with it too.
  */
 export function defineDatabase(definition: DatabaseDefinition): DatabaseDefinition {
-  const problems = definitionProblems(definition);
-  if (problems.length > 0) throw new InputError(`database ${JSON.stringify(definition?.name ?? '?')}: ${problems.join('; ')}`);
+  refuseProblems(`database ${JSON.stringify(definition?.name ?? '?')}`, definitionProblems(definition));
   return definition;
 }
 

@@ -1,5 +1,5 @@
 import type { Checker, CheckOptions } from '../checkers/checker.ts';
-import { InputError } from '../harness/errors.ts';
+import { refuseProblems } from '../harness/errors.ts';
 import type { Client } from '../harness/client.ts';
 import type { FullDatabase } from '../harness/database.ts';
 import type { Generator } from '../harness/generator/generator.ts';
@@ -91,8 +91,7 @@ export function clientFactory(workload: Pick<Workload, 'name' | 'clientFor'>, db
  * one error naming every problem. Typed identity otherwise: the built-in workloads use it too.
  */
 export function defineWorkload(workload: Workload): Workload {
-  const problems = workloadProblems(workload);
-  if (problems.length > 0) throw new InputError(`workload ${JSON.stringify(workload?.name ?? '?')}: ${problems.join('; ')}`);
+  refuseProblems(`workload ${JSON.stringify(workload?.name ?? '?')}`, workloadProblems(workload));
   return workload;
 }
 

@@ -1,7 +1,7 @@
 import { FAKETIME_FILE, faketimeEnv } from '../../harness/faketime.ts';
 import { buildContext, defineDatabase, type DatabaseDefinition, type FullDatabase, type NodeImage } from '../../harness/database.ts';
 import { findNode, type Cluster, type NodeInfo } from '../../harness/cluster.ts';
-import { EnvironmentError, InputError } from '../../harness/errors.ts';
+import { EnvironmentError, InputError, refuseProblems } from '../../harness/errors.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { containerSpecProblems, defaultProcessPattern, placeholderValues, substitute, type ContainerSpec } from './container-spec.ts';
@@ -18,8 +18,7 @@ const LOG_DIR = '/var/log/faultline';
  * problems throws one InputError naming each field.
  */
 export function containerDatabase(spec: ContainerSpec): DatabaseDefinition {
-  const problems = containerSpecProblems(spec);
-  if (problems.length > 0) throw new InputError(`database ${JSON.stringify(spec?.name ?? '?')}: ${problems.join('; ')}`);
+  refuseProblems(`database ${JSON.stringify(spec?.name ?? '?')}`, containerSpecProblems(spec));
   return defineDatabase({
     name: spec.name,
     description: spec.description ?? `${spec.name}, from ${'ref' in spec.image ? `the image ${spec.image.ref}` : 'a build context'}`,
