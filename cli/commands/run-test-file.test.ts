@@ -24,12 +24,14 @@ afterAll(async () => {
 });
 
 /** A test file with its own workload (the register's, renamed) and its own checker, which counts the ok writes. */
-async function testFile(name: string, settings: string): Promise<string> {
+async function testFile(name: string, settings: string, database = "'memory'"): Promise<string> {
   const path = join(dir, `${name}.mjs`);
-  const register = new URL('../../workloads/register/register.ts', import.meta.url).href;
+  const url = (p: string) => JSON.stringify(new URL(p, import.meta.url).href);
   await writeFile(
     path,
-    `import { casRegister } from ${JSON.stringify(register)};
+    `import { casRegister } from ${url('../../workloads/register/register.ts')};
+import { fakeDatabase } from ${url('../../test/support/fake-cluster.ts')};
+import { MemoryRegisterClient, MemoryStore } from ${url('../../test/support/memory-register.ts')};
 const writesCounted = {
   name: 'writes-counted',
   description: 'how many writes were acknowledged (a test file\\'s own checker)',
@@ -41,7 +43,7 @@ const writesCounted = {
 };
 export default {
   name: '${name}',
-  database: 'memory',
+  database: ${database},
   workload: { ...casRegister, name: 'own-register', checkers: (test) => [...casRegister.checkers(test), { name: 'writes-counted', checker: writesCounted }] },
   ${settings}
 };
@@ -63,6 +65,19 @@ describe('faultline run --test', () => {
     const spec = JSON.parse(await readFile(join(result.dir, 'test.json'), 'utf8'));
     expect(spec).toMatchObject({ name: 'mine', db: 'memory', workload: 'own-register', nodes: 3, concurrency: 3, rate: 0, timeLimit: 0.3, testFile: file, seed: 7, options: { opsPerKey: 20 } });
     expect(result.replay).toBe(`npx faultline run --test ${file} --nodes 3 --concurrency 3 --rate 0 --time-limit 0.3 --name mine --option opsPerKey=20 --store ${dir} --seed 7`);
+  });
+
+  it('a run of the file\'s own workload is re-checked with it (faultline check RUN loads the file again)', async () => {
+    // Its own database too: the re-check runs where only the built-in databases are known.
+    const own = "{ name: 'own-memory', description: 'an in-memory register', create: () => { const shared = new MemoryStore(); return fakeDatabase('own-memory', { clients: { 'own-register': () => new MemoryRegisterClient(shared) } }); } }";
+    const file = await testFile('rechecked', 'nodes: 3, concurrency: 3, rate: 0, timeLimit: 0.3', own);
+    const first = await cli('run', '--test', file, '--store', dir, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    const { dir: runDir } = JSON.parse(first.stdout);
+    const again = await cli('check', runDir, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    const rechecked = JSON.parse(again.stdout);
+    expect(JSON.stringify(rechecked)).toContain('writes-counted');
   });
 
   it('refuses --db and --workload beside it', async () => {
