@@ -17,6 +17,8 @@ export { defineWorkload } from '../workloads/workload.ts';
 export type { CheckerUse, NodeCount, Workload } from '../workloads/workload.ts';
 export type { TestSpec } from '../harness/test-spec.ts';
 export type { Checker, CheckOptions } from '../checkers/checker.ts';
+// The SQL capability: a database with `sql` (a dialect) gets every SQL workload's client.
+export type { PreparedTransactions, SessionOptions, SqlCapable, SqlDialect, SqlErrorInfo, SqlErrorKind, SqlSession } from '../workloads/sql/sql-dialect.ts';
 
 /**
  * A test file's default export: the database under test, what the clients do, and the settings
