@@ -19,8 +19,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A test file in its own folder, with a build context beside it. */
-async function testFile(name: string, dockerfile: string, database: string): Promise<string> {
+/** A test file in its own folder, with a build context beside it (`image` may name a ref instead). */
+async function testFile(name: string, dockerfile: string, database: string, image = "{ context: new URL('./image/', import.meta.url) }"): Promise<string> {
   await mkdir(join(dir, name, 'image'), { recursive: true });
   await writeFile(join(dir, name, 'image', 'Dockerfile'), dockerfile);
   const file = join(dir, name, 'faultline-test.ts');
@@ -30,7 +30,7 @@ async function testFile(name: string, dockerfile: string, database: string): Pro
 import { containerDatabase } from 'faultline/docker';
 const register = defineClient({ name: 'no-op client', open: () => ({}), invoke: async () => ({ type: 'fail', error: 'never reached' }) });
 export default defineTest({
-  database: containerDatabase({ name: '${name}', image: { context: new URL('./image/', import.meta.url) }, clients: { register }, ${database} }),
+  database: containerDatabase({ name: '${name}', image: ${image}, clients: { register }, ${database} }),
   workload: 'register', nodes: 2, concurrency: 2, timeLimit: 2,
 });
 `,
@@ -72,5 +72,11 @@ describe('a user database that cannot start', () => {
     expect(stderr).toMatch(/returned a non-zero code: 1; last output: .*no such package/);
     expect(result.valid).toBe('unknown');
     expect(await readFile(join(result.dir, 'faultline.log'), 'utf8')).toContain('image.context');
+  });
+
+  it('an image ref that is not here and cannot be pulled: the image.ref field and why', async () => {
+    const file = await testFile('no-image', '', "start: 'tail -f /dev/null', port: 9", "{ ref: 'faultline-test/no-such-image:1' }");
+    const { stderr } = await failedRun(file);
+    expect(stderr).toMatch(new RegExp(`faultline: the run failed \\(${file}\\): image\\.ref: faultline-test/no-such-image:1 is not on this machine and could not be pulled \\(.+\\); without a registry, give a build context instead`));
   });
 });

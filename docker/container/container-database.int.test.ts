@@ -130,3 +130,20 @@ describe('a container database', () => {
     for (const n of cluster.nodes) expect(await cluster.countProcesses(n.name, '^node ')).toBe(0);
   });
 });
+
+describe('a container database from an image ref', () => {
+  it('runs on an image the engine has, by name, and stops', async () => {
+    const ref = containerDatabase({ name: 'tail', image: { ref: 'debian:bookworm-slim' }, start: ['tail', '-f', '/dev/null'], port: 9, ready: { command: 'test -d {{dataDir}}' } }).create();
+    const c = await DockerCluster.create({ image: ref.image, nodes: 1, runId: `${runId}-ref`, log: () => undefined });
+    try {
+      await ref.setup(c, { ...spec, nemesis: [] });
+      expect(c.image.tag).toBe('debian:bookworm-slim');
+      expect(await c.countProcesses('n1', '^tail( |$)')).toBe(1);
+      await ref.teardown(c, spec);
+      expect(await c.countProcesses('n1', '^tail( |$)')).toBe(0);
+    } finally {
+      await c.teardown();
+    }
+    expect(await leftovers(`${runId}-ref`)).toEqual([]);
+  });
+});

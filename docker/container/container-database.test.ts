@@ -12,7 +12,7 @@ const spec: ContainerSpec = {
   env: { KV_SELF: '{{ node }}' },
   port: 7000,
   dataDir: '/data/kv',
-  ready: { command: 'kv-ready' },
+  ready: { command: 'kv-ready {{node}}' },
   user: 'kv',
 };
 
@@ -35,6 +35,7 @@ describe('a container database spec', () => {
 
   it('names every problem by its field', () => {
     const problems = containerSpecProblems({ name: 'Bad Name', image: { context: 'relative/dir' }, start: '--peers {{peer}}', port: 0, ready: { http: 'health' }, process: '(', env: { A: '{{nope}}' } });
+    expect(containerSpecProblems({ ...spec, ready: { command: ['ping', '{{host}}'] } })).toEqual(['ready.command: unknown placeholder {{host}} (known: {{node}}, {{ip}}, {{port}}, {{peers}}, {{nodes}}, {{dataDir}})']);
     expect(problems).toEqual([
       `name must be lower-case letters, digits, '.', '_' or '-' (got "Bad Name")`,
       `image.context must be an absolute path or a file URL (new URL('./folder/', import.meta.url)), got "relative/dir"`,
@@ -63,10 +64,10 @@ describe('a container database on a fake cluster', () => {
     const n2 = cluster.calls.filter((c) => c.startsWith('exec n2'));
     expect(n2[0]).toBe('exec n2 sh -c rm -rf "$1" && mkdir -p "$1" "$2" && chown "$3" "$1" "$2" sh /data/kv /var/log/faultline kv');
     expect(n2[1]).toBe('exec n2 sh -c exec "$0" "$@" >>/var/log/faultline/kv.log 2>&1 kv-server --name n2 --listen 192.0.2.2:7000 --peers n1=192.0.2.1:7000,n3=192.0.2.3:7000 --data /data/kv');
-    expect(n2[2]).toBe('exec n2 sh -c kv-ready');
+    expect(n2[2]).toBe('exec n2 sh -c kv-ready n2');
     // Every node is launched before the first readiness probe.
     const lastLaunch = Math.max(...cluster.calls.map((c, i) => (c.includes('kv-server --name') ? i : -1)));
-    const firstProbe = cluster.calls.findIndex((c) => c.endsWith('kv-ready'));
+    const firstProbe = cluster.calls.findIndex((c) => c.includes('kv-ready'));
     expect(lastLaunch).toBeLessThan(firstProbe);
     expect(db.logFiles?.('n1')).toEqual(['/var/log/faultline/kv.log']);
     expect(db.honoursFaketime).toBe(false);
@@ -76,7 +77,7 @@ describe('a container database on a fake cluster', () => {
   it('a probe that never succeeds names the node, what the probe said and the last log line', async () => {
     const db = containerDatabase({ ...spec, readyTimeoutMs: 300 }).create();
     const cluster = new FakeCluster('run2', 1);
-    cluster.answer = (_node, argv) => (argv.at(-1) === 'kv-ready' ? { exitCode: 1, stderr: 'not yet\n' } : argv[0] === 'tail' ? { stdout: 'kv: listening on the wrong port\n' } : undefined);
+    cluster.answer = (_node, argv) => (argv.at(-1) === 'kv-ready n1' ? { exitCode: 1, stderr: 'not yet\n' } : argv[0] === 'tail' ? { stdout: 'kv: listening on the wrong port\n' } : undefined);
     // The fake node reports the process as gone: the run says it exited rather than waiting it out.
     await expect(db.setup(cluster, test)).rejects.toThrow(/^(start: kv on n1 exited while starting|ready: kv on n1 not ready after 300 ms \(ready command exited 1: not yet\)); last log line: kv: listening on the wrong port$/);
     await expect(db.setup(cluster, test)).rejects.toBeInstanceOf(InputError);

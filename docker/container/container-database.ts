@@ -4,7 +4,7 @@ import { findNode, type Cluster, type NodeInfo } from '../../harness/cluster.ts'
 import { EnvironmentError, InputError, refuseProblems } from '../../harness/errors.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
-import { containerSpecProblems, defaultProcessPattern, placeholderValues, substitute, type ContainerSpec } from './container-spec.ts';
+import { containerSpecProblems, defaultProcessPattern, placeholderValues, substitute, type ContainerSpec, type ReadyProbe } from './container-spec.ts';
 import { probeOnce } from './ready-probe.ts';
 
 /** Where every node's process output goes (and is copied from into the run folder). */
@@ -45,8 +45,14 @@ function createContainerDatabase(spec: ContainerSpec): FullDatabase {
     await server.launch(cluster, node.name, command, env);
   };
   // A node that never gets ready is the definition's problem (its start command, port or probe): bad input, by field.
+  const probe = (cluster: Cluster, node: NodeInfo): ReadyProbe => {
+    const ready = spec.ready ?? { tcp: true };
+    if (!('command' in ready)) return ready;
+    const values = placeholderValues(node, cluster.nodes, spec.port, dataDir);
+    return { command: typeof ready.command === 'string' ? substitute(ready.command, values) : ready.command.map((w) => substitute(w, values)) };
+  };
   const waitReady = (cluster: Cluster, node: NodeInfo) =>
-    server.waitReady(cluster, node.name, () => probeOnce(spec.ready ?? { tcp: true }, cluster, node, spec.port), spec.readyTimeoutMs ?? 30_000).catch((err: unknown) => {
+    server.waitReady(cluster, node.name, () => probeOnce(probe(cluster, node), cluster, node, spec.port), spec.readyTimeoutMs ?? 30_000).catch((err: unknown) => {
       if (!(err instanceof EnvironmentError)) throw err;
       throw new InputError(`${/exited while starting/.test(err.message) ? 'start' : 'ready'}: ${err.message}`);
     });

@@ -1,7 +1,10 @@
 import type { Client } from '../../harness/client.ts';
 import type { NodeInfo } from '../../harness/cluster.ts';
 
-/** When a node counts as started: a TCP connect, an HTTP GET answered with 2xx, or a command in the node that exits 0. */
+/**
+ * When a node counts as started: a TCP connect, an HTTP GET answered with 2xx, or a command in the
+ * node that exits 0 (it may use the placeholders, as `start` does).
+ */
 export type ReadyProbe = { readonly tcp: true } | { readonly http: string } | { readonly command: string | readonly string[] };
 
 /**
@@ -118,7 +121,12 @@ export function containerSpecProblems(spec: Partial<ContainerSpec>): string[] {
   }
   if (!Number.isInteger(spec.port) || (spec.port as number) < 1 || (spec.port as number) > 65535) problems.push(`port must be an integer from 1 to 65535 (got ${JSON.stringify(spec.port)})`);
   if (spec.dataDir !== undefined && (typeof spec.dataDir !== 'string' || !spec.dataDir.startsWith('/') || spec.dataDir === '/')) problems.push(`dataDir must be an absolute path in the node other than / (got ${JSON.stringify(spec.dataDir)})`);
-  if (spec.ready !== undefined) problems.push(...readyProblems(spec.ready));
+  if (spec.ready !== undefined) {
+    const found = readyProblems(spec.ready);
+    problems.push(...found);
+    const command = (spec.ready as { command?: unknown }).command;
+    if (found.length === 0 && command !== undefined) for (const w of typeof command === 'string' ? [command] : (command as string[])) checkTemplate('ready.command', w);
+  }
   if (spec.readyTimeoutMs !== undefined && !(Number.isInteger(spec.readyTimeoutMs) && spec.readyTimeoutMs > 0)) problems.push('readyTimeoutMs must be a positive integer');
   if (spec.process !== undefined) {
     try {
