@@ -52,13 +52,13 @@ const OTHER_FIELDS = ['name', 'database', 'workload', 'nemesis', 'isolation', 'c
  *
  * TypeScript loads through tsx's `tsImport`, which faultline ships (Node 20 has no type
  * stripping): nothing to install, and every module of the test's own graph keeps its own
- * `import.meta.url` (a build context `new URL('./store/', import.meta.url)` points where it
+ * `import.meta.url` (a build context `new URL('./server/', import.meta.url)` points where it
  * should). Each file gets its own module instances (a tsImport namespace), so every torture run
  * resolves in its own file's environment. Measured on this 2-core machine under load, five fresh
- * processes each, interleaved: tsImport of a two-file test 0.27–0.64 s, an esbuild bundle written beside it and
- * imported 0.16–0.48 s. esbuild is a little faster but bundling moves every module's
- * `import.meta.url` and needs a temporary file; a transform of the one file cannot follow its
- * imports at all. A quarter second once per run does not matter beside a run.
+ * processes each, interleaved: tsImport of a two-file test 0.27–0.64 s; an esbuild bundle
+ * written beside it and imported 0.16–0.48 s. esbuild is a little faster, but bundling moves
+ * every module's `import.meta.url` and needs a temporary file, and a transform of the one file
+ * cannot follow its imports at all. A quarter second once per run does not matter beside a run.
  */
 export async function loadTestFile(file: string, env: Pick<RunEnvironment, 'databases' | 'workloads'>): Promise<LoadedTest> {
   const path = resolve(file);
@@ -72,8 +72,8 @@ export async function loadTestFile(file: string, env: Pick<RunEnvironment, 'data
   });
   const definition = module.default as TestDefinition | undefined;
   if (definition === undefined) throw new InputError('no default export: a test file ends with export default defineTest({ database, workload, … })', file);
-  const problems: string[] = [];
   if (typeof definition !== 'object' || definition === null) throw new InputError(`the default export must be a test definition (defineTest({ database, workload, … })), got ${typeof definition}`, file);
+  const problems: string[] = [];
   for (const key of Object.keys(definition)) if (!(key in SETTINGS) && !OTHER_FIELDS.includes(key)) problems.push(`unknown field ${JSON.stringify(key)} (known: ${[...OTHER_FIELDS, ...Object.keys(SETTINGS)].join(', ')})`);
   for (const [key, ok] of Object.entries(SETTINGS)) {
     const v = (definition as unknown as Record<string, unknown>)[key];
