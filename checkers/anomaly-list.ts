@@ -1,4 +1,4 @@
-import type { Anomaly } from '../harness/result.ts';
+import type { Anomaly, CheckResult } from '../harness/result.ts';
 
 /**
  * Anomalies by type, keeping the first `cap` of each (a broken database can produce millions)
@@ -35,5 +35,11 @@ export class AnomalyList {
   /** How many of each type were found (including those beyond the cap). */
   countsOf(keep: (type: string) => boolean = () => true): Record<string, number> {
     return Object.fromEntries(this.types().filter(keep).map((t) => [t, this.counts.get(t)!]));
+  }
+
+  /** A result that is valid exactly when no anomaly was found. */
+  result(checker: string, details: Record<string, unknown>): CheckResult {
+    const anomalyTypes = this.types();
+    return { checker, valid: anomalyTypes.length === 0, anomalyTypes, anomalies: this.list(), details };
   }
 }

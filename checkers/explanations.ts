@@ -64,8 +64,6 @@ export interface LinearizabilityExplanation {
   prefixStates?: string[];
 }
 
-export type Explanation = CycleExplanation | LinearizabilityExplanation | Record<string, unknown>;
-
 /** One in-doubt transaction a 2PC recovery resolved (the 2pc checker's details). */
 export type Resolution = {
   gid: string;

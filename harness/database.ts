@@ -40,6 +40,18 @@ export interface Database {
   readonly clients?: Readonly<Record<string, () => Client>>;
 }
 
+/**
+ * A {@link Database.versions} read from a command's output on the first node: `pattern`'s first
+ * group, recorded under `name` (nothing when there is no node or the output does not match).
+ */
+export async function versionFromCommand(cluster: Cluster, name: string, argv: string[], pattern: RegExp): Promise<Record<string, string>> {
+  const node = cluster.nodes[0];
+  if (!node) return {};
+  const r = await cluster.exec(node.name, argv, { timeoutMs: 10_000 });
+  const version = pattern.exec(r.stdout)?.[1];
+  return version ? { [name]: version } : {};
+}
+
 export interface Killable {
   /** SIGKILL the database process on `node`. */
   kill(cluster: Cluster, node: string): Promise<void>;

@@ -1,7 +1,7 @@
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDir } from './support/test-dir.ts';
 import type { RunResult } from '../harness/store/run-result.ts';
 import { faultline, leftovers } from './support/faultline-process.ts';
 
@@ -10,14 +10,7 @@ import { faultline, leftovers } from './support/faultline-process.ts';
 // against Docker, about 20 s of workload each way.
 
 const TEST_FILE = 'examples/own-store/faultline-test.ts';
-let store: string;
-
-beforeAll(async () => {
-  store = await mkdtemp(join(tmpdir(), 'faultline-own-store-'));
-});
-afterAll(async () => {
-  await rm(store, { recursive: true, force: true });
-});
+const store = testDir('faultline-own-store-');
 
 async function run(env: Record<string, string>, seed: number): Promise<{ code: number | null; stdout: string; result: RunResult; report: string }> {
   const r = await faultline(['run', '--test', TEST_FILE, '--store', store, '--seed', String(seed), '--json'], undefined, env);

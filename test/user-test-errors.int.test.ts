@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDir } from './support/test-dir.ts';
 import type { RunResult } from '../harness/store/run-result.ts';
 import { LABEL } from '../docker/labels.ts';
 import { faultline } from './support/faultline-process.ts';
@@ -10,13 +10,9 @@ import { faultline } from './support/faultline-process.ts';
 // A user's database that cannot start, run for real: each failure is bad input (exit 254) naming
 // the test file and the field, and nothing the run made is left in Docker.
 
-let dir: string;
+const dir = testDir('faultline-user-errors-');
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'faultline-user-errors-'));
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A test file in its own folder, with a build context beside it (`image` may name a ref instead). */

@@ -62,21 +62,15 @@ export const bankChecker: Checker = {
       }
       if (a) anomalies.add(a);
     }
-    return {
-      checker: 'bank',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        readCount: reads.length,
-        errorCount: Object.values(anomalies.countsOf()).reduce((x, y) => x + y, 0),
-        errorCounts: anomalies.countsOf(),
-        totalAmount: total,
-        totalInferredFromFirstRead: inferred,
-        accounts: [...accounts],
-        ...(lowest ? { lowestTotal: lowest.explanation, highestTotal: highest!.explanation } : {}),
-      },
-    };
+    return anomalies.result('bank', {
+      readCount: reads.length,
+      errorCount: Object.values(anomalies.countsOf()).reduce((x, y) => x + y, 0),
+      errorCounts: anomalies.countsOf(),
+      totalAmount: total,
+      totalInferredFromFirstRead: inferred,
+      accounts: [...accounts],
+      ...(lowest ? { lowestTotal: lowest.explanation, highestTotal: highest!.explanation } : {}),
+    });
   },
 };
 

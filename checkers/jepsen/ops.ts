@@ -7,11 +7,6 @@ export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
   return pairOps(history).filter((p) => typeof p.invoke.process === 'number' && fs.includes(p.invoke.f));
 }
 
-/** The history index that names an operation: its completion, else its invocation. */
-export function opIndex(pair: OpPair): number {
-  return (pair.completion ?? pair.invoke).index;
-}
-
 /** An InputError for a history that does not fit a checker (exit 254). */
 export function misfit(checker: string, op: Op, what: string): InputError {
   return new InputError(`op ${op.index} (${op.type} ${op.f}) does not fit the ${checker} checker: ${what}`);

@@ -62,21 +62,15 @@ export const setChecker: Checker = {
         text: `${show(value)} was added (op ${op} succeeded) but is missing from the final read (op ${finalRead.op})`,
       });
     }
-    return {
-      checker: 'set',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        attemptCount: attempts.distinct,
-        acknowledgedCount: added.size,
-        okCount: ok,
-        lostCount: lost.length,
-        recoveredCount: recovered,
-        unexpectedCount: anomalies.countsOf()['unexpected-element'] ?? 0,
-        finalRead: finalRead.op,
-      },
-    };
+    return anomalies.result('set', {
+      attemptCount: attempts.distinct,
+      acknowledgedCount: added.size,
+      okCount: ok,
+      lostCount: lost.length,
+      recoveredCount: recovered,
+      unexpectedCount: anomalies.countsOf()['unexpected-element'] ?? 0,
+      finalRead: finalRead.op,
+    });
   },
 };
 

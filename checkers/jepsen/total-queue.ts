@@ -85,20 +85,14 @@ export const totalQueueChecker: Checker = {
         text: `${show(value)} was enqueued (op ${op} succeeded) but never dequeued`,
       });
     }
-    return {
-      checker: 'total-queue',
-      valid: anomalies.types().length === 0,
-      anomalyTypes: anomalies.types(),
-      anomalies: anomalies.list(),
-      details: {
-        attemptCount: attempts.size,
-        acknowledgedCount: enqueues.size,
-        okCount: ok,
-        unexpectedCount: unexpected,
-        duplicatedCount: duplicated,
-        lostCount: lost,
-        recoveredCount: recovered,
-      },
-    };
+    return anomalies.result('total-queue', {
+      attemptCount: attempts.size,
+      acknowledgedCount: enqueues.size,
+      okCount: ok,
+      unexpectedCount: unexpected,
+      duplicatedCount: duplicated,
+      lostCount: lost,
+      recoveredCount: recovered,
+    });
   },
 };

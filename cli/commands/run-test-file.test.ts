@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDir } from '../../test/support/test-dir.ts';
 import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
 import { runCli } from '../../test/support/cli-in-process.ts';
@@ -15,13 +15,7 @@ const store = new MemoryStore();
 const environment = async (): Promise<RunEnvironment> => fakeEnvironment({ memory: () => fakeDatabase('memory', { onSetup: () => store.values.clear(), clients: { 'own-register': () => new MemoryRegisterClient(store) } }) });
 const cli = (...argv: string[]) => runCli(argv, { environment });
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'faultline-run-test-file-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = testDir('faultline-run-test-file-');
 
 /** A test file with its own workload (the register's, renamed) and its own checker, which counts the ok writes. */
 async function testFile(name: string, settings: string, database = "'memory'"): Promise<string> {

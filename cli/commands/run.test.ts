@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONSISTENCY_MODELS } from '../../checkers/elle/models.ts';
 import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
@@ -10,6 +9,7 @@ import { registerWorkload, workloadNames } from '../../workloads/registry.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import { parseOptions } from './run.ts';
 import { runCli } from '../../test/support/cli-in-process.ts';
+import { testDir } from '../../test/support/test-dir.ts';
 
 const store = new MemoryStore();
 registerWorkload({ ...casRegister, name: 'mem-register' });
@@ -19,13 +19,7 @@ const clients = { 'mem-register': () => new MemoryRegisterClient(store), 'mem-si
 // Each run starts from an empty register, as a fresh cluster would.
 const environment = async (): Promise<RunEnvironment> => fakeEnvironment({ memory: () => fakeDatabase('memory', { onSetup: () => store.values.clear(), clients }) });
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'faultline-cli-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = testDir('faultline-cli-');
 
 const cli = (...argv: string[]) => runCli(argv, { environment });
 

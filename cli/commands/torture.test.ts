@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Completion, Invocation } from '../../harness/client.ts';
 import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { fakeNemesis } from '../../test/support/fake-nemesis.ts';
@@ -16,6 +15,7 @@ import { readHistoryFile } from '../../harness/importers/read-history.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import type { TortureSummary } from '../torture/summary.ts';
 import { runCli } from '../../test/support/cli-in-process.ts';
+import { testDir } from '../../test/support/test-dir.ts';
 
 // `faultline torture` end to end on the fake backend: real scheduler, checkers, store and
 // summaries; an in-memory register for a database and fault classes that touch nothing.
@@ -42,13 +42,7 @@ const environment = async (): Promise<RunEnvironment> =>
     stale: () => fakeDatabase('stale', { onSetup: () => store.values.clear(), clients: { 'mem-register': () => new StaleReadClient(store) } }),
   });
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'faultline-torture-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = testDir('faultline-torture-');
 
 const cli = (...argv: string[]) => runCli(argv, { environment });
 

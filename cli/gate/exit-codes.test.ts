@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
 import { corpusDir } from '../../test/support/corpus.ts';
@@ -11,6 +10,7 @@ import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload } from '../../workloads/registry.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import { runCli } from '../../test/support/cli-in-process.ts';
+import { testDir } from '../../test/support/test-dir.ts';
 
 // Each exit code from a real cause, through the CLI, with the JUnit file CI would read.
 // (A real etcd run's 0 and a database that does not come up are in gate.int.test.ts.)
@@ -26,13 +26,7 @@ const environment = async (): Promise<RunEnvironment> =>
     broken: () => fakeDatabase('broken', { setupError: new TypeError("Cannot read properties of undefined (reading 'ip')"), clients }),
   });
 
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'faultline-exit-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = testDir('faultline-exit-');
 
 const cli = (...argv: string[]) => runCli(argv, { environment });
 

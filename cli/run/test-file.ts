@@ -70,7 +70,7 @@ export async function loadTestFile(file: string, env: Pick<RunEnvironment, 'data
     const text = errorText(err, { max: 600 });
     throw new InputError(`could not load it: ${text}${/Cannot find module 'faultline/.test(text) ? COMMONJS_HINT : ''}`, file);
   });
-  const definition = module.default as TestDefinition | undefined;
+  const definition = defaultExport(module) as TestDefinition | undefined;
   if (definition === undefined) throw new InputError('no default export: a test file ends with export default defineTest({ database, workload, … })', file);
   if (typeof definition !== 'object' || definition === null) throw new InputError(`the default export must be a test definition (defineTest({ database, workload, … })), got ${typeof definition}`, file);
   const problems: string[] = [];
@@ -116,6 +116,12 @@ function pick<T extends { readonly name: string }>(field: string, given: T | str
   const found = check(given).map((p) => `${field}: ${p}`);
   problems.push(...found);
   return found.length === 0 ? given : undefined;
+}
+
+/** The default export; from a CommonJS test file, the `default` its compiled `exports` carry. */
+function defaultExport(module: Record<string, unknown>): unknown {
+  const d = module.default as Record<string, unknown> | undefined;
+  return typeof d === 'object' && d !== null && 'default' in d && !('database' in d) ? d.default : d;
 }
 
 async function importTestFile(path: string): Promise<Record<string, unknown>> {

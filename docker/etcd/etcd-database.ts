@@ -1,5 +1,5 @@
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { buildContext, defineDatabase, type ClockAware, type Database, type HasPrimary, type Killable, type LogFiles, type Pausable } from '../../harness/database.ts';
+import { buildContext, defineDatabase, versionFromCommand, type ClockAware, type Database, type HasPrimary, type Killable, type LogFiles, type Pausable } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { CLIENT_PORT, clientUrl, PEER_PORT } from './etcd-node.ts';
@@ -52,12 +52,8 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
     );
   }
 
-  async versions(cluster: Cluster): Promise<Record<string, string>> {
-    const node = cluster.nodes[0];
-    if (!node) return {};
-    const r = await cluster.exec(node.name, ['etcd', '--version'], { timeoutMs: 10_000 });
-    const version = /etcd Version:\s*(\S+)/.exec(r.stdout)?.[1];
-    return version ? { etcd: version } : {};
+  versions(cluster: Cluster): Promise<Record<string, string>> {
+    return versionFromCommand(cluster, 'etcd', ['etcd', '--version'], /etcd Version:\s*(\S+)/);
   }
 
   async kill(cluster: Cluster, node: string): Promise<void> {

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { buildContext, defineDatabase } from '../../harness/database.ts';
+import { buildContext, defineDatabase, versionFromCommand } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
@@ -40,12 +40,8 @@ export class MariadbDatabase extends SingleServerDatabase {
     await Promise.all(cluster.nodes.map((n) => this.server.stop(cluster, n.name, 'TERM')));
   }
 
-  async versions(cluster: Cluster): Promise<Record<string, string>> {
-    const node = cluster.nodes[0];
-    if (!node) return {};
-    const r = await cluster.exec(node.name, ['/usr/sbin/mariadbd', '--version'], { timeoutMs: 10_000 });
-    const version = /Ver\s+(\d+\.\d+\.\d+)/.exec(r.stdout)?.[1];
-    return version ? { mariadb: version } : {};
+  versions(cluster: Cluster): Promise<Record<string, string>> {
+    return versionFromCommand(cluster, 'mariadb', ['/usr/sbin/mariadbd', '--version'], /Ver\s+(\d+\.\d+\.\d+)/);
   }
 
   protected override configure(test: TestSpec): void {

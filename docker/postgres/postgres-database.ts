@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { buildContext, defineDatabase } from '../../harness/database.ts';
+import { buildContext, defineDatabase, versionFromCommand } from '../../harness/database.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
@@ -44,12 +44,8 @@ export class PostgresDatabase extends SingleServerDatabase {
     await Promise.all(cluster.nodes.map((n) => this.server.stop(cluster, n.name, 'INT')));
   }
 
-  async versions(cluster: Cluster): Promise<Record<string, string>> {
-    const node = cluster.nodes[0];
-    if (!node) return {};
-    const r = await cluster.exec(node.name, [`${BIN}/postgres`, '--version'], { timeoutMs: 10_000 });
-    const version = /PostgreSQL\)\s*(\S+)/.exec(r.stdout)?.[1];
-    return version ? { postgres: version } : {};
+  versions(cluster: Cluster): Promise<Record<string, string>> {
+    return versionFromCommand(cluster, 'postgres', [`${BIN}/postgres`, '--version'], /PostgreSQL\)\s*(\S+)/);
   }
 
   protected async initNode(cluster: Cluster, node: NodeInfo): Promise<void> {

@@ -1,4 +1,6 @@
 import { InputError } from '../errors.ts';
+import { LineIndex } from './line-index.ts';
+import { nestsDeeperThan, TOO_DEEP } from './nesting.ts';
 import { OP_TYPES, type Op, type OpType } from './op.ts';
 import { preview } from '../abbreviate.ts';
 
@@ -7,32 +9,48 @@ import { preview } from '../abbreviate.ts';
  * are skipped. A truncated final line (a controller killed mid-write) is dropped when
  * `allowTruncatedTail` is set, since the run's prefix is still checkable.
  */
-export function parseJsonlHistory(
-  text: string,
-  file = '<history>',
-  { allowTruncatedTail = true }: { allowTruncatedTail?: boolean } = {},
-): Op[] {
-  const ops: Op[] = [];
-  const lines = text.split('\n');
-  const lastNonEmpty = findLastNonEmpty(lines);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      if (allowTruncatedTail && i === lastNonEmpty && !text.endsWith('\n')) break;
-      throw new InputError(`expected one JSON object per line, got ${preview(line)}`, file, i + 1);
-    }
-    ops.push(toOp(raw, file, i + 1));
-  }
-  return ops;
+export function parseJsonlHistory(text: string, file = '<history>', options: JsonlOptions = {}): Op[] {
+  const reader = new JsonlOpReader(file, options);
+  reader.push(text, 1, true);
+  return reader.ops;
 }
 
-function findLastNonEmpty(lines: string[]): number {
-  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim() !== '') return i;
-  return -1;
+export interface JsonlOptions {
+  allowTruncatedTail?: boolean;
+}
+
+/** Reads faultline JSONL in pieces of whole lines (the last piece may end mid-line). */
+export class JsonlOpReader {
+  readonly ops: Op[] = [];
+  /** The file line of each op. */
+  readonly lines = new LineIndex();
+  private readonly allowTruncatedTail: boolean;
+
+  constructor(
+    private readonly file: string,
+    { allowTruncatedTail = true }: JsonlOptions = {},
+  ) {
+    this.allowTruncatedTail = allowTruncatedTail;
+  }
+
+  push(text: string, firstLine: number, final: boolean): void {
+    const lines = text.split('\n');
+    // Only the input's last line can lack its newline: text ending in "\n" splits into a last "".
+    const unterminated = final && lines[lines.length - 1]!.trim() !== '' ? lines.length - 1 : -1;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.trim();
+      if (line === '') continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch {
+        if (this.allowTruncatedTail && i === unterminated) break;
+        throw new InputError(`expected one JSON object per line, got ${preview(line)}`, this.file, firstLine + i);
+      }
+      this.ops.push(toOp(raw, this.file, firstLine + i));
+      this.lines.push(firstLine + i);
+    }
+  }
 }
 
 /** Checks one decoded object against the Op shape; errors name the field and the line. */
@@ -54,6 +72,7 @@ export function toOp(raw: unknown, file: string, line: number): Op {
   if (o.key !== undefined && typeof o.key !== 'string' && typeof o.key !== 'number') fail('expected "key": a string or number');
   if (o.node !== undefined && typeof o.node !== 'string') fail('expected "node": a string');
   if (o.error !== undefined && typeof o.error !== 'string') fail('expected "error": a string');
+  if (nestsDeeperThan(o)) fail(TOO_DEEP);
   const op: Op = {
     index: o.index as number,
     time: o.time as number,

@@ -35,6 +35,18 @@ export type MicroOp =
   | readonly ['r', string | number, unknown]
   | readonly ['w', string | number, unknown];
 
+const MICRO_OP_FS: ReadonlySet<unknown> = new Set(['append', 'r', 'w']);
+
+/** Is `value` a transaction in Elle's shape: a non-empty list of `[f, key, value]` micro-ops? */
+export function isMicroOpList(value: unknown): value is MicroOp[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (const mop of value) {
+    if (!Array.isArray(mop) || mop.length !== 3 || !MICRO_OP_FS.has(mop[0])) return false;
+    if (typeof mop[1] !== 'string' && typeof mop[1] !== 'number') return false;
+  }
+  return true;
+}
+
 /**
  * Invocation/completion pairs. `completion` is undefined when the history ends while the op is
  * still in flight (treated like `info`).

@@ -1,22 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSafe } from '../../checkers/check-safe.ts';
 import { statsChecker } from '../../checkers/stats.ts';
 import { wellFormedChecker } from '../../checkers/well-formed.ts';
 import { readHistoryFile } from '../importers/read-history.ts';
+import { testDir } from '../../test/support/test-dir.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
-let root: string;
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'faultline-kill-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = testDir('faultline-kill-');
 
 describe('a controller killed with SIGKILL mid-run', () => {
   it('leaves a history prefix that parses and checks', async () => {

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,11 +42,18 @@ describe('HistoryWriter', () => {
     expect(() => w.append(op(100))).toThrow(/closed/);
   });
 
-  it('an op that cannot be JSON is a contract error naming it', () => {
+  it('an op that cannot be JSON, or would not read back as written, is a contract error naming it', () => {
     const w = new HistoryWriter(join(dir, 'h.jsonl'));
     expect(() => w.append({ ...op(0), value: 10n })).toThrow(ContractError);
     expect(() => w.append({ ...op(0), value: 10n })).toThrow(/^op 0 \(write\) cannot be written as JSON: /);
+    // Values that JSON would change (NaN → null) or that no reader takes back are refused too.
+    expect(() => w.append({ ...op(1), value: [1, NaN] })).toThrow('op 1 (write) cannot be written as JSON: NaN has no JSON form (it would be written as null)');
+    expect(() => w.append({ ...op(2), value: { x: -Infinity } })).toThrow('op 2 (write) cannot be written as JSON: -Infinity has no JSON form');
+    const nest = (n: number): unknown => (n === 0 ? 1 : [nest(n - 1)]);
+    expect(() => w.append({ ...op(3), value: nest(100) })).toThrow('op 3 (write) cannot be written as JSON: its value nests more than 100 levels deep, which no faultline reader accepts');
+    w.append({ ...op(4), value: nest(99) });
     w.close();
+    expect(parseJsonlHistory(readFileSync(w.file, 'utf8'))).toEqual([{ ...op(4), value: nest(99) }]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { ContractError } from '../scheduler/contract.ts';
 import { opToJsonLine } from './jsonl.ts';
+import { MAX_NESTING } from './nesting.ts';
 import type { Op } from './op.ts';
 import { errorText } from '../errors.ts';
 
@@ -40,6 +41,8 @@ export class HistoryWriter {
     if (this.closed) throw new Error(`history ${this.file} is closed`);
     let line: string;
     try {
+      const why = unreadable(op.value, MAX_NESTING - 1);
+      if (why) throw new Error(why);
       line = `${opToJsonLine(op)}\n`;
     } catch (err) {
       throw new ContractError(`op ${op.index} (${op.f}) cannot be written as JSON: ${errorText(err, { name: false })}`);
@@ -67,4 +70,19 @@ export class HistoryWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
   }
+}
+
+/**
+ * Why a value would not read back as written: JSON turns NaN and ±Infinity into null, and the
+ * readers refuse values nested deeper than {@link MAX_NESTING} levels (the op is the first).
+ */
+function unreadable(value: unknown, depth: number): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${value} has no JSON form (it would be written as null)`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth <= 0) return `its value nests more than ${MAX_NESTING} levels deep, which no faultline reader accepts`;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    const why = unreadable(v, depth - 1);
+    if (why) return why;
+  }
+  return undefined;
 }

@@ -101,7 +101,7 @@ describe('Jepsen EDN histories', () => {
     const bad = (text: string) => () => parseJepsenEdn(text, 'h.edn');
     expect(bad('{:type :invoke, :f :read, :process 0}\n{:type :ok, :f :read :process 0')).toThrow('h.edn:2: EDN: expected "}" to close the map, got the end of the input');
     expect(bad('{:type :invoke, :f :read, :process 0}\n\n{:type :done, :f :read, :process 0}')).toThrow('h.edn:3: expected :type to be one of :invoke, :ok, :fail, :info; got "done"');
-    expect(bad('[{:type :invoke, :f :read, :process 0}\n {:type :ok, :f :read, :process "p"}]')).toThrow('h.edn:2: expected :process to be an integer or :nemesis; got "p"');
+    expect(bad('[{:type :invoke, :f :read, :process 0}\n {:type :ok, :f :read, :process "p"}]')).toThrow('h.edn:2: expected :process to be a non-negative integer or :nemesis; got "p"');
     expect(bad('{:type :invoke, :f :read, :process 0}\n[1 2]')).toThrow('h.edn:2: expected an op map, got [1,2]');
     expect(bad('{:type :invoke :value "unterminated}')).toThrow(/h\.edn:1: EDN: expected a closing " for the string/);
     expect(bad('{:type :invoke :value}')).toThrow('h.edn:1: EDN: expected a value for map key "value"');
@@ -120,7 +120,7 @@ describe('Jepsen JSON histories (as elle-cli reads them)', () => {
 
   it('reads one object per line, and names the line of a bad op', () => {
     expect(parseJepsenJson('{"type":"invoke","f":"read","process":0}\n{"type":"ok","f":"read","process":0,"value":1}\n')).toHaveLength(2);
-    expect(() => parseJepsenJson('[{"type":"invoke","f":"read","process":0},\n{"type":"ok","f":"read","process":-1.5}]', 'h.json')).toThrow('h.json:2: expected :process to be an integer or :nemesis; got -1.5');
+    expect(() => parseJepsenJson('[{"type":"invoke","f":"read","process":0},\n{"type":"ok","f":"read","process":-1.5}]', 'h.json')).toThrow('h.json:2: expected :process to be a non-negative integer or :nemesis; got -1.5');
     expect(() => parseJepsenJson('{"type":"invoke","f":"read","process":0}\n{"type":', 'h.json')).toThrow('h.json:2: expected one JSON op object per line');
   });
 });
@@ -141,7 +141,7 @@ describe('Porcupine etcd logs', () => {
 
   it('names the line that does not fit', () => {
     expect(() => parsePorcupineLog(`${log}INFO  jepsen.util - x\t:ok\t:read\t1\n`, 'e.log')).toThrow('e.log:5: expected "INFO jepsen.util - <process> :<type> :<f> <value>"');
-    expect(() => parsePorcupineLog('INFO  jepsen.util - 1\t:ok\t:read\t[1\n', 'e.log')).toThrow('e.log:1: expected an EDN value after :read, got "[1"');
+    expect(() => parsePorcupineLog('INFO  jepsen.util - 1\t:ok\t:read\t[1\n', 'e.log')).toThrow('e.log:1: expected an EDN value after :read (expected "]" to close the collection, got the end of the input), got "[1"');
   });
 });
 
@@ -160,6 +160,6 @@ describe('format detection', () => {
   });
 
   it('validates what an importer produced', () => {
-    expect(() => parseHistoryText('{:type :ok, :f :read, :process 0}', 'g.edn')).toThrow('g.edn: malformed history at op 0: ok for process 0 without an open invoke');
+    expect(() => parseHistoryText('{:type :invoke, :f :read, :process 1}\n{:type :ok, :f :read, :process 0}', 'g.edn')).toThrow('g.edn:2: malformed history at op 1: ok for process 0 without an open invoke');
   });
 });

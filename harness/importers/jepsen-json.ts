@@ -1,9 +1,11 @@
-import { InputError, errorText } from '../errors.ts';
+import { errorText, InputError } from '../errors.ts';
+import { nestsDeeperThan, TOO_DEEP } from '../history/nesting.ts';
 import type { Op } from '../history/op.ts';
-import { lineAt } from './edn.ts';
 import { preview } from '../abbreviate.ts';
-import { jepsenOps, type JepsenRecord } from './jepsen-ops.ts';
-import type { HistoryFormat } from './read-history.ts';
+import { lineAt } from './edn.ts';
+import type { ChunkParser, HistoryFormat, ParsedHistory, TextChunk } from './format.ts';
+import { JepsenOpsBuilder } from './jepsen-ops.ts';
+import { textChunk } from './text-source.ts';
 
 /**
  * Jepsen ops as JSON, as elle-cli reads them: one array of op objects, or one object per line.
@@ -12,19 +14,69 @@ import type { HistoryFormat } from './read-history.ts';
 export const jepsenJsonFormat: HistoryFormat = {
   name: 'jepsen-json',
   detect: (head) => /^\s*(\[\s*(\{\s*"|\])|\{\s*")/.test(head),
-  parse: (text, file) => parseJepsenJson(text, file),
+  parser: (file) => new JepsenJsonParser(file),
 };
 
 export function parseJepsenJson(text: string, file = '<history>'): Op[] {
-  const records: JepsenRecord[] = [];
-  if (text.trimStart().startsWith('[')) {
+  const parser = new JepsenJsonParser(file);
+  parser.push(textChunk(text));
+  return parser.finish().ops;
+}
+
+class JepsenJsonParser implements ChunkParser {
+  private readonly builder: JepsenOpsBuilder;
+  /** Undecided until the first non-blank text: an array is parsed whole at the end. */
+  private mode: 'array' | 'lines' | undefined;
+  private readonly texts: string[] = [];
+  private arrayFirstLine = 1;
+
+  constructor(private readonly file: string) {
+    this.builder = new JepsenOpsBuilder(file);
+  }
+
+  push(chunk: TextChunk): void {
+    if (this.mode === undefined) {
+      const start = chunk.text.trimStart();
+      if (start === '') return;
+      this.mode = start.startsWith('[') ? 'array' : 'lines';
+      this.arrayFirstLine = chunk.firstLine;
+    }
+    if (this.mode === 'array') {
+      this.texts.push(chunk.text);
+      return;
+    }
+    const lines = chunk.text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!.trim();
+      if (l === '') continue;
+      const line = chunk.firstLine + i;
+      let value: unknown;
+      try {
+        value = JSON.parse(l);
+      } catch {
+        throw new InputError(`expected one JSON op object per line, got ${preview(l)}`, this.file, line);
+      }
+      if (nestsDeeperThan(value)) throw new InputError(TOO_DEEP, this.file, line);
+      this.builder.add(value, line);
+    }
+  }
+
+  finish(): ParsedHistory {
+    if (this.mode === 'array') this.addArray(this.texts.join(''));
+    return this.builder.finish();
+  }
+
+  private addArray(text: string): void {
+    const { file } = this;
+    const base = this.arrayFirstLine - 1;
     let all: unknown;
     try {
       all = JSON.parse(text);
     } catch (err) {
-      throw new InputError(`expected a JSON array of op objects: ${jsonError(err, text)}`, file, errorLine(err, text));
+      const m = err instanceof Error ? /position (\d+)/.exec(err.message) : null;
+      throw new InputError(`expected a JSON array of op objects: ${errorText(err, { name: false })}`, file, m ? base + lineAt(text, Number(m[1])) : undefined);
     }
-    if (!Array.isArray(all)) throw new InputError('expected a JSON array of op objects', file, 1);
+    if (!Array.isArray(all)) throw new InputError('expected a JSON array of op objects', file, base + 1);
     // JSON.parse keeps no positions; find each element's line by its opening brace.
     let offset = text.indexOf('[') + 1;
     let line = 1;
@@ -38,21 +90,10 @@ export function parseJepsenJson(text: string, file = '<history>'): Op[] {
         }
         offset = skipObject(text, at);
       }
-      records.push({ value, line });
-    }
-  } else {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!.trim();
-      if (l === '') continue;
-      try {
-        records.push({ value: JSON.parse(l), line: i + 1 });
-      } catch {
-        throw new InputError(`expected one JSON op object per line, got ${preview(l)}`, file, i + 1);
-      }
+      if (nestsDeeperThan(value)) throw new InputError(TOO_DEEP, file, base + line);
+      this.builder.add(value, base + line);
     }
   }
-  return jepsenOps(records, file);
 }
 
 /** Offset just past the JSON object starting at `at` (strings respected). */
@@ -69,13 +110,4 @@ function skipObject(text: string, at: number): number {
     }
   }
   return text.length;
-}
-
-function jsonError(err: unknown, _text: string): string {
-  return errorText(err, { name: false });
-}
-
-function errorLine(err: unknown, text: string): number | undefined {
-  const m = err instanceof Error ? /position (\d+)/.exec(err.message) : null;
-  return m ? lineAt(text, Number(m[1])) : undefined;
 }
