@@ -37,6 +37,8 @@ export interface ImageOptions {
   noCache?: boolean;
   /** Tag under another repository (benchmarks build a throwaway copy). */
   repository?: string;
+  /** For an image named by its folder: the build context when that folder is not under docker/ (ssh/practice-host). */
+  dir?: string;
 }
 
 /** Never part of a build context (a user's context may sit in a project with its dependencies). */
@@ -98,8 +100,9 @@ export async function ensureImage(source: ImageSource, options: ImageOptions = {
   const log = options.log ?? stderrLog;
   if (typeof source !== 'string' && 'ref' in source) return ensureRef(docker, source.ref, log);
   const name = typeof source === 'string' ? source : source.name;
-  const dir = typeof source === 'string' ? join(IMAGES_DIR, source) : resolve(source.context);
-  const own = isInside(dir, IMAGES_DIR);
+  const dir = typeof source === 'string' ? (options.dir ?? join(IMAGES_DIR, source)) : resolve(source.context);
+  // faultline's own images (by name, or a built-in database's context under docker/); the rest are the user's.
+  const own = typeof source === 'string' || isInside(dir, IMAGES_DIR);
   const dockerfile = join(dir, 'Dockerfile');
   if (!existsSync(dockerfile)) {
     if (own) throw new InputError(`no image ${JSON.stringify(name)}: ${dockerfile} does not exist (images: ${imageNames().join(', ')})`);
@@ -113,7 +116,7 @@ export async function ensureImage(source: ImageSource, options: ImageOptions = {
     `image-${name.replaceAll('/', '-')}`, // a lock file name: tools/lazyfs → tools-lazyfs
     async () => {
       if (!options.noCache && (await imageExists(docker, tag))) return { name, tag, hash, built: false };
-      log(`building image ${tag} from ${own ? `docker/${name}/Dockerfile` : dockerfile} (new or changed)`);
+      log(`building image ${tag} from ${typeof source === 'string' && options.dir === undefined ? `docker/${name}/Dockerfile` : dockerfile} (new or changed)`);
       const started = Date.now();
       try {
         await buildImage(docker, dir, tag, { [IMAGE_LABEL]: name, [HASH_LABEL]: hash }, options.noCache ?? false, log);

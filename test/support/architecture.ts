@@ -10,7 +10,7 @@ import ts from 'typescript';
  */
 export const FLOORS = {
   ground: ['harness'],
-  middle: ['checkers', 'docker', 'nemesis', 'workloads', 'reports'],
+  middle: ['checkers', 'docker', 'nemesis', 'workloads', 'reports', 'ssh'],
   top: ['api', 'cli', 'bench', 'bin', 'scripts'],
 } as const;
 
@@ -37,6 +37,12 @@ export const CONTRACTS: Readonly<Record<(typeof FLOORS.middle)[number], readonly
     'workloads/sql/sql-dialect.ts', // the SQL capability a database offers to every SQL workload
   ],
   reports: ['reports/write-report.ts'],
+  ssh: [
+    'ssh/inventory.ts', // hosts from a YAML file or --hosts flags
+    'ssh/ssh-cluster.ts', // the Cluster contract on hosts reached over SSH
+    'ssh/clean-hosts.ts', // what dead runs left on hosts
+    'ssh/practice-hosts.ts', // Debian sshd containers that stand in for remote machines
+  ],
 };
 
 export interface SourceFile {
