@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{api,harness,checkers,workloads,nemesis,docker,ssh,reports,cli,bench,test}/**/*.test.ts'],
+          include: ['{api,harness,checkers,workloads,nemesis,docker,ssh,reports,cli,bench,scripts,test}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           testTimeout: 60_000,
           // Unit first, alone: the integration suite's containers must not share the two cores with it.

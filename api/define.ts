@@ -16,7 +16,7 @@ export type { Cluster, ExecOptions, ExecResult, NodeInfo, Signal } from '../harn
 export { defineWorkload } from '../workloads/workload.ts';
 export type { CheckerUse, NodeCount, Workload } from '../workloads/workload.ts';
 export type { TestSpec } from '../harness/test-spec.ts';
-export type { Checker, CheckOptions } from '../checkers/checker.ts';
+export type { Checker, CheckOptions as CheckerOptions } from '../checkers/checker.ts';
 // The SQL capability: a database with `sql` (a dialect) gets every SQL workload's client.
 export type { PreparedTransactions, SessionOptions, SqlCapable, SqlDialect, SqlErrorInfo, SqlErrorKind, SqlSession } from '../workloads/sql/sql-dialect.ts';
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// Entry point for `npx faultline`: TypeScript sources run through tsx's loader (no build step).
-import { register } from 'tsx/esm/api';
+// Entry point for `faultline`: the compiled CLI in dist/ — the npm package's, or a checkout's once
+// built (`npm start` and `npm test` build it) — else, in a checkout whose dist/ is missing or older
+// than its sources, the TypeScript sources through tsx. FAULTLINE_FROM_SOURCE=1 forces the sources.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-// Ctrl-C, SIGTERM and crashes tear down whatever the command registered (harness/shutdown.ts).
-const { installShutdownHandlers } = await import('../harness/shutdown.ts');
-installShutdownHandlers();
-const { main } = await import('../cli/main.ts');
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
-// Exit when the work is done even if something still holds the event loop (a build or an
-// install abandoned by Ctrl-C); unref'd, so a clean exit is not delayed.
-setTimeout(() => process.exit(code), 2_000).unref();
+const root = new URL('..', import.meta.url);
+let entry = new URL('dist/cli.js', root);
+const sources = new URL('cli/entry.ts', root);
+if (existsSync(sources)) {
+  const { distState } = await import('../scripts/dist-state.mjs');
+  if (process.env.FAULTLINE_FROM_SOURCE || distState(fileURLToPath(root)) !== 'fresh') {
+    const { register } = await import('tsx/esm/api');
+    register();
+    entry = sources;
+  }
+}
+const { start } = await import(entry.href);
+await start(process.argv.slice(2));

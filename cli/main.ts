@@ -1,19 +1,31 @@
 import chalk from 'chalk';
 import yargs from 'yargs';
-import { checkCommand } from './commands/check.ts';
-import { cleanCommand } from './commands/clean.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { reportCommand } from './commands/report.ts';
-import { serveCommand } from './commands/serve.ts';
-import { runCommand } from './commands/run.ts';
-import { tortureCommand } from './commands/torture.ts';
 import { EXIT, EnvironmentError, InputError, errorText } from '../harness/errors.ts';
 import { configureColour } from './output.ts';
+import { COMMANDS, type Command, type CommandName } from './commands/index.ts';
 import type { RunEnvironment } from './run/environment.ts';
 
 export interface CliOptions {
   /** Where `run` gets its backend and databases (tests pass a fake one). */
   environment?: () => Promise<RunEnvironment>;
+}
+
+/** The command `argv` names (its first word), loaded; the others as their usage line only. */
+async function commands(argv: readonly string[], setExit: (code: number) => void, options: CliOptions): Promise<Command[]> {
+  const requested = argv.find((a) => !a.startsWith('-'));
+  return Promise.all(
+    (Object.keys(COMMANDS) as CommandName[]).map((name) => {
+      const { command, describe, load } = COMMANDS[name];
+      if (name === requested) return load({ setExit, environment: options.environment });
+      return {
+        command,
+        describe,
+        handler: () => {
+          throw new Error(`the ${name} command ran without its module`);
+        },
+      };
+    }),
+  );
 }
 
 /**
@@ -30,13 +42,7 @@ export async function main(argv: string[], options: CliOptions = {}): Promise<nu
   const cli = yargs(argv)
     .scriptName('faultline')
     .usage('$0 <command> [options]')
-    .command(runCommand(setExit, options.environment))
-    .command(checkCommand(setExit))
-    .command(cleanCommand(setExit))
-    .command(doctorCommand(setExit))
-    .command(reportCommand())
-    .command(serveCommand())
-    .command(tortureCommand(setExit, options.environment))
+    .command(await commands(argv, setExit, options))
     .demandCommand(1, 'name a command')
     .strictCommands()
     .recommendCommands()

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkerNames } from '../checkers/registry.ts';
 import { opToJsonLine } from '../harness/history/jsonl.ts';
 import type { Op } from '../harness/history/op.ts';
-import { HistoryBuilder } from './support/history-builder.ts';
+import { HistoryBuilder, writeSkewHistory } from './support/history-builder.ts';
 import { runCli } from './support/cli-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-elle-'));
@@ -18,12 +18,7 @@ function file(name: string, ops: Op[]): string {
 
 const run = (...args: string[]) => runCli(args);
 
-const writeSkew = new HistoryBuilder()
-  .invoke(0, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'x', 1]])
-  .invoke(1, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'y', 1]])
-  .ok(0, [['r', 'x', []], ['r', 'y', []], ['append', 'x', 1]])
-  .ok(1, [['r', 'x', []], ['r', 'y', []], ['append', 'y', 1]])
-  .build();
+const writeSkew = writeSkewHistory();
 
 describe('faultline check --checker list-append', () => {
   it('judges write skew against the requested consistency model, with JSON on stdout', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../../harness/history/op.ts';
-import { HistoryBuilder } from '../../test/support/history-builder.ts';
+import { HistoryBuilder, writeSkewHistory } from '../../test/support/history-builder.ts';
 import type { CheckResult } from '../../harness/result.ts';
 import { listAppendChecker } from './list-append-checker.ts';
 
@@ -98,12 +98,7 @@ describe('list-append: cycle anomalies, each alone', () => {
   });
 
   it('G2-item of two transactions each reading what the other writes is also write-skew', () => {
-    const h = new HistoryBuilder()
-      .invoke(0, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'x', 1]])
-      .invoke(1, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'y', 1]])
-      .ok(0, [['r', 'x', []], ['r', 'y', []], ['append', 'x', 1]])
-      .ok(1, [['r', 'x', []], ['r', 'y', []], ['append', 'y', 1]])
-      .build();
+    const h = writeSkewHistory();
     const si = check(h, 'snapshot-isolation');
     expect(si.valid).toBe(true);
     expect(si.anomalies).toEqual([]);

@@ -4,7 +4,7 @@ import type { CheckOptions, Checker } from '../checker.ts';
 import { unknown, anomalyTypesOf, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
 import { explainFailure, renderFailure } from './explain.ts';
 import { keyedModel, type KeyedState } from './keyed-model.ts';
-import { completeModel, type CompleteModel, type Model } from './model.ts';
+import { completeModel, modelProblems, type CompleteModel, type Model } from './model.ts';
 import { getModel, modelNames, models } from './models/index.ts';
 import { splitHistory, type Partition } from './partition.ts';
 import { LinearizationSearch } from './search.ts';
@@ -43,8 +43,10 @@ export const linearizableChecker: Checker = {
   check: (history, options) => checkLinearizable(history, options as LinearizableOptions),
   validateOptions(options) {
     const m = options.model;
-    if (typeof m === 'string' && !getModel(m)) return models.unknown(m);
-    return undefined;
+    if (m === undefined) return undefined;
+    if (typeof m === 'string') return getModel(m) ? undefined : models.unknown(m);
+    const problems = modelProblems(m);
+    return problems.length === 0 ? undefined : `the model is not one: ${problems.join('; ')}`;
   },
 };
 

@@ -45,6 +45,23 @@ export interface Model<S = unknown> {
   describeOp?(op: ModelOp): string;
 }
 
+/**
+ * What is wrong with a value given as a model (a user's, from code that may not be typed), every
+ * problem at once; empty when it is one.
+ */
+export function modelProblems(model: unknown): string[] {
+  if (typeof model !== 'object' || model === null) return [`expected a model object or a model's name, got ${model === null ? 'null' : typeof model}`];
+  const m = model as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof m.name !== 'string' || m.name === '') problems.push('"name" must be a non-empty string');
+  if (!Array.isArray(m.fs) || m.fs.length === 0 || !m.fs.every((f) => typeof f === 'string')) problems.push('"fs" must be a non-empty array of the op names (f) it understands');
+  for (const fn of ['init', 'step'] as const) if (typeof m[fn] !== 'function') problems.push(`"${fn}" must be a function`);
+  for (const fn of ['readOnly', 'equal', 'hash', 'describeState', 'describeOp'] as const) {
+    if (m[fn] !== undefined && typeof m[fn] !== 'function') problems.push(`"${fn}", when given, must be a function`);
+  }
+  return problems;
+}
+
 /** A model with every optional member filled in. */
 export type CompleteModel<S = unknown> = Required<Model<S>>;
 

@@ -5,10 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { corpusDir } from '../../test/support/corpus.ts';
+import { corpusMissing, corpusPath, needsCorpus } from '../../test/support/corpus.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const porcupine = join(corpusDir(), 'porcupine');
+const porcupine = corpusPath('porcupine');
 const etcd = (n: string) => join(porcupine, 'jepsen', `etcd_${n}.log`);
 const kv = (n: string) => join(porcupine, 'kv', n);
 
@@ -22,7 +22,7 @@ async function faultline(...args: string[]): Promise<{ code: number; stdout: str
   }
 }
 
-describe('faultline check --checker linearizable', () => {
+describe.skipIf(corpusMissing)(needsCorpus('faultline check --checker linearizable'), () => {
   it('exits 0 for a valid history and prints one JSON object for one file', async () => {
     const r = await faultline('check', etcd('002'), '--checker', 'linearizable', '--model', 'cas-register', '--json');
     expect(r.code).toBe(0);

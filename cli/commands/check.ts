@@ -1,21 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { checkSafe } from '../../checkers/check-safe.ts';
+import { usage } from './index.ts';
+import { checkHistory, resolveChecker, type HistoryCheckResult } from '../../checkers/check-history.ts';
 import { modelNames } from '../../checkers/linearizable/models/index.ts';
-import { checkerNames, checkers } from '../../checkers/registry.ts';
-import { compose, mergeValidity, type CheckResult, type Validity } from '../../harness/result.ts';
+import { checkerNames } from '../../checkers/registry.ts';
+import { compose, mergeValidity, type Validity } from '../../harness/result.ts';
 import { checkReplayCommand } from '../../harness/replay.ts';
-import { writeReport } from '../../reports/write-report.ts';
 import { InputError } from '../../harness/errors.ts';
 import { formatNames, readHistoryFile } from '../../harness/importers/read-history.ts';
 import type { Op } from '../../harness/history/op.ts';
-import { checkWritable, writeJUnit, type JUnitSuite } from '../gate/junit.ts';
+import type { JUnitSuite } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
 import { exitCodeFor, makePrinter, printAnomalies, verdictText } from '../output.ts';
 import type { StoredRun } from '../../harness/store/run-folder.ts';
 import type { RunResult } from '../../harness/store/run-result.ts';
-import { loadStoredRun, recheckRun } from '../run/recheck.ts';
 import { numberFlag } from '../number-flag.ts';
 
 interface CheckArgs {
@@ -29,21 +28,12 @@ interface CheckArgs {
   [option: string]: unknown;
 }
 
-/** The JSON object `check --json` prints per file. */
-export interface FileCheckResult extends CheckResult {
-  file: string;
-  /** The model checked against, for checkers that take one. */
-  model?: string;
-  /** History entries (invocations and completions). */
-  ops: number;
-  /** Distinct keys: independent keys, else the keys transactions touch, else 1 for a single object. */
-  keys: number;
-}
+/** The JSON object `check --json` prints per file: the library's check() result, with the file. */
+export type FileCheckResult = { file: string } & HistoryCheckResult;
 
 export function checkCommand(setExit: (code: number) => void): CommandModule<object, CheckArgs> {
   return {
-    command: 'check <files..>',
-    describe: 'check stored histories (faultline JSONL, Jepsen EDN/JSON, Porcupine logs), or re-check run folders',
+    ...usage('check'),
     builder: (y: Argv) =>
       y
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'history files, or run folders (store/<test>/<run>/) to re-check with their test\'s checkers' })
@@ -55,15 +45,13 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         .option('report', { type: 'string', describe: 'also write a self-contained HTML report to FILE (one history file only)' })
         .option('junit', { type: 'string', describe: 'also write JUnit XML to FILE: a test case per checker' }) as unknown as Argv<CheckArgs>,
     handler: async (args) => {
-      const checker = checkers.require(args.checker ?? 'stats');
-      const problem = checker.validateOptions?.(checkerOptions(args));
-      if (problem) throw new InputError(problem);
+      const checker = resolveChecker(args.checker ?? 'stats', checkerOptions(args));
       const print = makePrinter(args.json);
-      if (args.junit !== undefined) await checkWritable(args.junit);
+      if (args.junit !== undefined) await (await junit()).checkWritable(args.junit);
       // Parse every file and run folder before checking any, so bad input fails fast with exit 254.
       const inputs: Input[] = [];
       for (const path of args.files) {
-        inputs.push((await isDirectory(path)) ? { kind: 'run', run: await loadStoredRun(path) } : { kind: 'file', file: path, history: await readHistoryFile(path, args.format) });
+        inputs.push((await isDirectory(path)) ? { kind: 'run', run: await (await recheck()).loadStoredRun(path) } : { kind: 'file', file: path, history: await readHistoryFile(path, args.format) });
       }
       if (args.checker !== undefined && inputs.every((i) => i.kind === 'run')) {
         throw new InputError(`--checker applies to history files; a run folder is re-checked with its test's own checkers`);
@@ -77,7 +65,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       let worst: Validity = true;
       for (const input of inputs) {
         if (input.kind === 'run') {
-          const r = await recheckRun(input.run, options.timeLimitMs as number | undefined);
+          const r = await (await recheck()).recheckRun(input.run, options.timeLimitMs as number | undefined);
           results.push(r);
           suites.push(junitSuite(runSubject(r, input.run.dir)));
           worst = mergeValidity(worst, r.valid);
@@ -85,26 +73,24 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           continue;
         }
         const { file, history } = input;
-        const r = await checkSafe(checker, history, options);
-        const keys = countKeys(history);
-        const model = typeof r.details?.model === 'string' ? { model: r.details.model } : {};
-        const { valid, ...rest } = r;
-        const result: FileCheckResult = { file, valid, ...model, ops: history.length, keys, ...rest };
-        results.push(result);
+        const r: FileCheckResult = { file, ...(await checkHistory(history, checker, options)) };
+        results.push(r);
         suites.push(junitSuite({ name: file, checkers: { [checker.name]: r }, replay: checkReplayCommand(file, checker.name) }));
         worst = mergeValidity(worst, r.valid);
-        const against = 'model' in model ? ` against ${model.model}` : '';
+        const against = r.model !== undefined ? ` against ${r.model}` : '';
+        const { keys } = r;
         print(`${file}: ${verdictText(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
         if (r.error) print(`  ${r.error}`);
         printAnomalies(r.anomalies, print, 10);
       }
       if (args.report !== undefined) {
         const { file, history } = inputs[0] as Extract<Input, { kind: 'file' }>;
+        const { writeReport } = await import('../../reports/write-report.ts');
         const { file: out } = await writeReport({ history, results: compose([results[0] as FileCheckResult]), out: args.report, title: file, replay: checkReplayCommand(file, checker.name) });
         print(`report: ${out}`);
       }
       if (args.junit !== undefined) {
-        await writeJUnit(args.junit, suites);
+        await (await junit()).writeJUnit(args.junit, suites);
         print(`junit: ${args.junit}`);
       }
       if (args.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
@@ -112,6 +98,10 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
     },
   };
 }
+
+// JUnit (xmlbuilder2), run folders (workloads) and the report (esbuild) load only when asked for.
+const junit = () => import('../gate/junit.ts');
+const recheck = () => import('../run/recheck.ts');
 
 type Input = { kind: 'file'; file: string; history: Op[] } | { kind: 'run'; run: StoredRun };
 
@@ -138,20 +128,4 @@ function checkerOptions(args: CheckArgs): Record<string, unknown> {
   for (const [k, v] of Object.entries(args)) if (!skip.has(k) && !k.includes('-')) options[k] = v;
   if (args['time-limit'] !== undefined) options.timeLimitMs = args['time-limit'] * 1000;
   return options;
-}
-
-/**
- * Keys a person would say the history covers: the independent `key` field when ops carry one,
- * else the keys named by transactions' micro-ops (`["append", k, v]`), else one object.
- */
-export function countKeys(history: readonly Op[]): number {
-  const keys = new Set<unknown>();
-  for (const op of history) if (op.key !== undefined) keys.add(op.key);
-  if (keys.size > 0) return keys.size;
-  for (const op of history) {
-    if (!Array.isArray(op.value)) continue;
-    for (const mop of op.value) if (Array.isArray(mop) && mop.length === 3 && typeof mop[0] === 'string') keys.add(mop[1]);
-  }
-  if (keys.size > 0) return keys.size;
-  return history.some((op) => op.process !== 'nemesis') ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import type { ReapReport } from '../../docker/reaper.ts';
 import { EXIT } from '../../harness/errors.ts';
 import { makePrinter } from '../output.ts';
@@ -10,8 +11,7 @@ interface CleanArgs {
 
 export function cleanCommand(setExit: (code: number) => void): CommandModule<object, CleanArgs> {
   return {
-    command: 'clean',
-    describe: 'remove containers and networks left by runs whose controller died (--all: every run)',
+    ...usage('clean'),
     builder: (y: Argv) =>
       y
         .option('all', { type: 'boolean', default: false, describe: 'also remove runs whose controller is still alive' })

@@ -1,5 +1,6 @@
 import chalk from 'chalk';
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import type { CheckStatus } from '../../docker/doctor.ts';
 import { EXIT } from '../../harness/errors.ts';
 import { makePrinter } from '../output.ts';
@@ -13,8 +14,7 @@ const MARK: Record<CheckStatus, string> = { ok: chalk.green('ok  '), warn: chalk
 /** Exit 0 when a default run can work here, 1 when a check failed. */
 export function doctorCommand(setExit: (code: number) => void): CommandModule<object, DoctorArgs> {
   return {
-    command: 'doctor',
-    describe: 'what this machine supports: engine, images, iptables in a netns, netem, libfaketime, chromium',
+    ...usage('doctor'),
     builder: (y: Argv) =>
       y.option('json', { type: 'boolean', default: false, describe: 'print only the checks as JSON on stdout' }).strict() as unknown as Argv<DoctorArgs>,
     handler: async (args) => {

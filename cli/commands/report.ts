@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { readRun } from '../../harness/store/run-folder.ts';
 import { runReportInput } from '../../reports/report-input.ts';
 import { formatBytes } from '../../reports/run-files.ts';
@@ -12,8 +13,7 @@ interface ReportArgs {
 /** `faultline report RUN_DIR`: (re)writes report.html from a stored run. */
 export function reportCommand(): CommandModule<object, ReportArgs> {
   return {
-    command: 'report <run-dir>',
-    describe: '(re)write report.html from a stored run (store/<test>/<timestamp>/)',
+    ...usage('report'),
     builder: (y: Argv) =>
       y
         .positional('run-dir', { type: 'string', demandOption: true, describe: 'the run folder' })

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { getNemesis, nemeses as nemesisRegistry, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../harness/nemesis.ts';
 import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
@@ -63,8 +64,7 @@ const none = (names: string[]) => (names.length === 0 ? '(none in this build)' :
 
 export function runCommand(setExit: (code: number) => void, environment: () => Promise<RunEnvironment> = defaultEnvironment): CommandModule<object, RunArgs> {
   return {
-    command: 'run',
-    describe: 'run a test: start a cluster, drive the workload (and faults), check the history',
+    ...usage('run'),
     builder: (y: Argv) =>
       y
         .option('test', { type: 'string', describe: 'a test file (.ts, .js, .mjs) whose default export (defineTest) gives the database, workload and settings; flags given too win over it' })

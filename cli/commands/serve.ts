@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { startStoreServer } from '../../reports/serve/store-server.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
 import { numberFlag } from '../number-flag.ts';
@@ -12,8 +13,7 @@ interface ServeArgs {
 /** `faultline serve`: browse the store's runs and reports until Ctrl-C. */
 export function serveCommand(): CommandModule<object, ServeArgs> {
   return {
-    command: 'serve',
-    describe: 'browse stored runs and their reports in a web browser',
+    ...usage('serve'),
     builder: (y: Argv) =>
       y
         .option('store', { type: 'string', default: 'store', describe: 'the store folder' })

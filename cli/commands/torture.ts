@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { usage } from './index.ts';
 import { nemesisNames } from '../../nemesis/registry.ts';
 import { workloadNames } from '../../workloads/registry.ts';
 import { InputError } from '../../harness/errors.ts';
@@ -52,8 +53,7 @@ const MATRIX_FLAGS = ['test', 'matrix', 'db', 'workload', 'nemesis', 'seeds', 'n
 
 export function tortureCommand(setExit: (code: number) => void, environment: () => Promise<RunEnvironment> = defaultEnvironment): CommandModule<object, TortureArgs> {
   return {
-    command: 'torture',
-    describe: 'many runs over a matrix of seeds × fault mixes × workloads × databases; a summary table, JSON and JUnit',
+    ...usage('torture'),
     builder: (y: Argv) =>
       y
         .option('test', { type: 'string', array: true, describe: 'test files (repeatable): each names its database, workload and settings; the runs are test files × --nemesis × --seeds' })

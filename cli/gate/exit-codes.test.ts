@@ -5,7 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { fakeDatabase, fakeEnvironment } from '../../test/support/fake-cluster.ts';
 import { MemoryRegisterClient, MemoryStore } from '../../test/support/memory-register.ts';
-import { corpusDir } from '../../test/support/corpus.ts';
+import { corpusMissing, corpusPath, needsCorpus } from '../../test/support/corpus.ts';
 import { casRegister } from '../../workloads/register/register.ts';
 import { registerWorkload } from '../../workloads/registry.ts';
 import type { RunEnvironment } from '../run/environment.ts';
@@ -37,11 +37,11 @@ async function junit(file: string) {
   return parser.parse(text).testsuites;
 }
 
-const porcupine = join(corpusDir(), 'porcupine');
+const porcupine = corpusPath('porcupine');
 const run = ['run', '--workload', 'mem-register', '--nodes', '3', '--concurrency', '3', '--time-limit', '0.3', '--rate', '0'];
 
 describe('exit codes from real causes, and their JUnit files', () => {
-  it('1: a history with an anomaly (Jepsen etcd_000, not linearizable); the failure message is the explanation', async () => {
+  it.skipIf(corpusMissing)(needsCorpus('1: a history with an anomaly (Jepsen etcd_000, not linearizable); the failure message is the explanation'), async () => {
     const file = join(porcupine, 'jepsen', 'etcd_000.log');
     const r = await cli('check', file, '--checker', 'linearizable', '--junit', join(root, 'invalid.xml'));
     expect(r.code).toBe(1);
@@ -53,7 +53,7 @@ describe('exit codes from real causes, and their JUnit files', () => {
     expect(r.stdout).toContain(tc.failure.message.replace(/^nonlinearizable: /, '').slice(0, 60));
   });
 
-  it('2: a checker out of time (a 50-client history with 5 ms to decide) is unknown: an error case, never a pass', async () => {
+  it.skipIf(corpusMissing)(needsCorpus('2: a checker out of time (a 50-client history with 5 ms to decide) is unknown: an error case, never a pass'), async () => {
     const r = await cli('check', join(porcupine, 'kv', 'c50-ok.txt'), '--checker', 'linearizable', '--model', 'kv', '--time-limit', '0.005', '--junit', join(root, 'unknown.xml'));
     expect(r.code).toBe(2);
     const doc = await junit(join(root, 'unknown.xml'));

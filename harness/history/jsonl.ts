@@ -55,24 +55,24 @@ export class JsonlOpReader {
 
 /** Checks one decoded object against the Op shape; errors name the field and the line. */
 export function toOp(raw: unknown, file: string, line: number): Op {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InputError('expected a JSON object (an op)', file, line);
-  }
+  const op = readOp(raw);
+  if (typeof op === 'string') throw new InputError(op, file, line);
+  return op;
+}
+
+/** One decoded object as an Op, or what is wrong with it (the field and what was expected). */
+export function readOp(raw: unknown): Op | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'expected a JSON object (an op)';
   const o = raw as Record<string, unknown>;
-  const fail = (what: string): never => {
-    throw new InputError(what, file, line);
-  };
-  if (!Number.isInteger(o.index) || (o.index as number) < 0) fail('expected "index": a non-negative integer');
-  if (typeof o.time !== 'number' || !Number.isFinite(o.time)) fail('expected "time": a number (ns since start)');
-  if (!OP_TYPES.includes(o.type as OpType)) fail(`expected "type": one of ${OP_TYPES.join(', ')}; got ${JSON.stringify(o.type)}`);
-  if (!(Number.isInteger(o.process) || o.process === 'nemesis')) {
-    fail(`expected "process": an integer or "nemesis"; got ${JSON.stringify(o.process)}`);
-  }
-  if (typeof o.f !== 'string' || o.f === '') fail('expected "f": a non-empty string');
-  if (o.key !== undefined && typeof o.key !== 'string' && typeof o.key !== 'number') fail('expected "key": a string or number');
-  if (o.node !== undefined && typeof o.node !== 'string') fail('expected "node": a string');
-  if (o.error !== undefined && typeof o.error !== 'string') fail('expected "error": a string');
-  if (nestsDeeperThan(o)) fail(TOO_DEEP);
+  if (!Number.isInteger(o.index) || (o.index as number) < 0) return 'expected "index": a non-negative integer';
+  if (typeof o.time !== 'number' || !Number.isFinite(o.time)) return 'expected "time": a number (ns since start)';
+  if (!OP_TYPES.includes(o.type as OpType)) return `expected "type": one of ${OP_TYPES.join(', ')}; got ${JSON.stringify(o.type)}`;
+  if (!(Number.isInteger(o.process) || o.process === 'nemesis')) return `expected "process": an integer or "nemesis"; got ${JSON.stringify(o.process)}`;
+  if (typeof o.f !== 'string' || o.f === '') return 'expected "f": a non-empty string';
+  if (o.key !== undefined && typeof o.key !== 'string' && typeof o.key !== 'number') return 'expected "key": a string or number';
+  if (o.node !== undefined && typeof o.node !== 'string') return 'expected "node": a string';
+  if (o.error !== undefined && typeof o.error !== 'string') return 'expected "error": a string';
+  if (nestsDeeperThan(o)) return TOO_DEEP;
   const op: Op = {
     index: o.index as number,
     time: o.time as number,

@@ -1,9 +1,11 @@
 import { InputError } from '../errors.ts';
+import { readOp } from '../history/jsonl.ts';
 import type { Op } from '../history/op.ts';
 import { validateHistory } from '../history/validate.ts';
 import { COMPLETION_ONLY_HINT, invokeBeforeEachCompletion, isCompletionOnly } from './completion-only.ts';
 import { faultlineJsonlFormat } from './faultline-jsonl.ts';
 import type { ChunkParser, HistoryFormat, ParsedHistory, TextChunk } from './format.ts';
+import type { LineIndex } from '../history/line-index.ts';
 import { jepsenEdnFormat } from './jepsen-edn.ts';
 import { jepsenJsonFormat } from './jepsen-json.ts';
 import { pairWithoutProcesses } from './pair-without-processes.ts';
@@ -101,11 +103,33 @@ function complete(parsed: ParsedHistory, file: string, options: ReadOptions): { 
     pairWithoutProcesses(p.ops, p.lines, file);
     p.notes.push('no op names a :process: each completion was paired with the open invocation it completes (same :f, key and agreeing values), and each pair has a process of its own');
   }
-  const problems = validateHistory(p.ops, { monotoneTime: false });
+  wellFormed(p.ops, file, p.lines);
+  return { ops: p.ops, notes: p.notes };
+}
+
+/**
+ * A history built in code, checked as a file's is: each element must be an op (`index` and
+ * `time` default to its position), and the whole must pass {@link validateHistory}. Problems
+ * become an InputError naming the op.
+ */
+export function historyFromOps(ops: readonly unknown[]): Op[] {
+  const out: Op[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const raw = ops[i];
+    const op = readOp(typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { index: i, time: i, ...raw } : raw);
+    if (typeof op === 'string') throw new InputError(`history[${i}]: ${op}`);
+    out.push(op);
+  }
+  wellFormed(out);
+  return out;
+}
+
+/** The structural checks, the first problem (and how many more) as an InputError naming the file and line when there is one. */
+function wellFormed(ops: readonly Op[], file?: string, lines?: LineIndex): void {
+  const problems = validateHistory(ops, { monotoneTime: false });
   if (problems.length > 0) {
     const first = problems[0]!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-    throw new InputError(`malformed history at op ${first.index}: ${first.message}${more}`, file, p.lines.at(first.index));
+    throw new InputError(`malformed history at op ${first.index}: ${first.message}${more}`, file, lines?.at(first.index));
   }
-  return { ops: p.ops, notes: p.notes };
 }

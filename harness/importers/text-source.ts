@@ -20,7 +20,9 @@ export async function* fileChunks(file: string, chunkBytes = CHUNK_BYTES): Async
     throw readError(err, file);
   }
   try {
-    let buffer = Buffer.allocUnsafe(chunkBytes);
+    // A file smaller than a chunk gets a buffer of its size (+1 to see the end in one read): a
+    // check of many small files must not allocate a whole chunk per file.
+    let buffer = Buffer.allocUnsafe(Math.max(4, Math.min(chunkBytes, (await handle.stat()).size + 1)));
     let filled = 0;
     let firstLine = 1;
     let first = true;

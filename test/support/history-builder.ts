@@ -113,3 +113,16 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Write skew over list-append: two transactions each read both keys empty and append to a
+ * different one. G2-item (invalid under serializable), allowed under snapshot isolation.
+ */
+export function writeSkewHistory(): Op[] {
+  return new HistoryBuilder()
+    .invoke(0, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'x', 1]])
+    .invoke(1, 'txn', [['r', 'x', null], ['r', 'y', null], ['append', 'y', 1]])
+    .ok(0, [['r', 'x', []], ['r', 'y', []], ['append', 'x', 1]])
+    .ok(1, [['r', 'x', []], ['r', 'y', []], ['append', 'y', 1]])
+    .build();
+}
