@@ -18,7 +18,7 @@ export type { CheckerUse, NodeCount, Workload } from '../workloads/workload.ts';
 export type { TestSpec } from '../harness/test-spec.ts';
 export type { Checker, CheckOptions as CheckerOptions } from '../checkers/checker.ts';
 // The SQL capability: a database with `sql` (a dialect) gets every SQL workload's client.
-export type { PreparedTransactions, SessionOptions, SqlCapable, SqlDialect, SqlErrorInfo, SqlErrorKind, SqlSession } from '../workloads/sql/sql-dialect.ts';
+export type { Isolation, PreparedTransactions, Row, SessionOptions, SqlCapable, SqlDialect, SqlErrorInfo, SqlErrorKind, SqlSession } from '../workloads/sql/sql-dialect.ts';
 
 /**
  * A test file's default export: the database under test, what the clients do, and the settings

@@ -34,7 +34,7 @@ export interface Workload {
   /**
    * The workload's own client for a database that offers a capability it knows (the SQL
    * workloads: any database with `sql`), or undefined. A database's own client for this workload
-   * (its `clients[name]`) comes first: see {@link clientFactory}.
+   * (its `clients[name]`) comes first: see `clientFactory` (workloads/workload.ts).
    */
   clientFor?(db: FullDatabase): (() => Client) | undefined;
   /** What a database must offer for `clientFor`, in words for an error message ("the SQL capability (`sql`)"). */
