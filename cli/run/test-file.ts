@@ -20,8 +20,6 @@ export interface LoadedTest {
 }
 
 const TYPESCRIPT = /\.[mc]?ts$/;
-/** Said when a CommonJS test file cannot find `faultline` (the resolve hook only serves ES modules). */
-const COMMONJS_HINT = ' (a .ts test file outside a package with "type": "module" loads as CommonJS, where faultline cannot give it its own API: name it .mts, or add "type": "module" to its package.json)';
 const JAVASCRIPT = /\.[mc]?js$/;
 
 /** The settings a definition may give, with what each must be. */
@@ -67,8 +65,7 @@ export async function loadTestFile(file: string, env: Pick<RunEnvironment, 'data
   const module = await importTestFile(path).catch((err: unknown) => {
     // A helper's InputError (a database definition with problems) is already about a field; anything else is the file's bug.
     if (isInputError(err)) throw new InputError(err.message, file);
-    const text = errorText(err, { max: 600 });
-    throw new InputError(`could not load it: ${text}${/Cannot find module 'faultline/.test(text) ? COMMONJS_HINT : ''}`, file);
+    throw new InputError(`could not load it: ${errorText(err, { max: 600 })}`, file);
   });
   const definition = defaultExport(module) as TestDefinition | undefined;
   if (definition === undefined) throw new InputError('no default export: a test file ends with export default defineTest({ database, workload, … })', file);
