@@ -21,10 +21,10 @@ interface Timed {
   result: CheckResult;
 }
 
-function timed(history: History, options: LinearizableOptions): Timed {
+async function timed(history: History, options: LinearizableOptions): Promise<Timed> {
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const result = checkLinearizable(history, options);
+  const result = await checkLinearizable(history, options);
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   return { ms, cpuMs: (used.user + used.system) / 1000, result };
@@ -53,7 +53,7 @@ for (const pass of ['cold', 'warm'] as const) {
   let slowest: [string, number] = ['', 0];
   let wrong = 0;
   for (const [name, history] of etcd) {
-    const t = timed(history, { model: 'cas-register' });
+    const t = await timed(history, { model: 'cas-register' });
     total += t.ms;
     cpu += t.cpuMs;
     if (t.ms > slowest[1]) slowest = [name, t.ms];
@@ -65,9 +65,9 @@ for (const pass of ['cold', 'warm'] as const) {
 }
 
 // 2. kv c50-ok with per-key decomposition; 3. kv c10-ok without it.
-const c50 = timed(read('kv', 'c50-ok.txt'), { model: 'kv' });
+const c50 = await timed(read('kv', 'c50-ok.txt'), { model: 'kv' });
 row('kv c50-ok, per key', fmt(c50.ms), '< 341 ms', c50.ms < 341 && c50.result.valid === true, `CPU ${fmt(c50.cpuMs)}, valid: ${c50.result.valid}, ${c50.result.stats?.configs} configurations`);
-const c10 = timed(read('kv', 'c10-ok.txt'), { model: 'kv', perKey: false });
+const c10 = await timed(read('kv', 'c10-ok.txt'), { model: 'kv', perKey: false });
 row('kv c10-ok, decomposition off', fmt(c10.ms), '< 3.5 s', c10.ms < 3500 && c10.result.valid === true, `CPU ${fmt(c10.cpuMs)}, valid: ${c10.result.valid}, ${c10.result.stats?.configs} configurations`);
 
 // 4. A generated 1,000,000-op history over 1,000 keys with crashes: 10 clients work through the
@@ -77,7 +77,7 @@ const big: Op[] = simulateRegister({ ops: 1_000_000, processes: 10, keys: 1000, 
 const genMs = performance.now() - genStart;
 const crashed = big.filter((op) => op.type === 'info').length;
 const heapBefore = process.memoryUsage().heapUsed;
-const bigCheck = timed(big, { model: 'cas-register' });
+const bigCheck = await timed(big, { model: 'cas-register' });
 const peakRss = process.resourceUsage().maxRSS * 1024;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 row(

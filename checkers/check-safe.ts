@@ -2,6 +2,8 @@ import { InputError, errorText } from '../harness/errors.ts';
 import type { History } from '../harness/history/op.ts';
 import type { CheckOptions, Checker } from './checker.ts';
 import { unknown, type CheckResult } from '../harness/result.ts';
+import { brief } from '../harness/abbreviate.ts';
+import { checkerNames, getChecker } from './registry.ts';
 
 /**
  * Runs a checker so that an exception becomes `valid: 'unknown'` with the error recorded, and
@@ -19,5 +21,24 @@ export async function checkSafe(checker: Checker, history: History, options: Che
     result = unknown(checker.name, `checker ${checker.name} crashed: ${errorText(err, { name: false })}`);
   }
   const checkMs = performance.now() - start;
-  return { ...result, stats: { ...result.stats, checkMs: result.stats?.checkMs ?? checkMs } };
+  const warnings = [...(result.warnings ?? []), ...ignoredOptions(checker, options)];
+  return { ...result, ...(warnings.length > 0 ? { warnings } : {}), stats: { ...result.stats, checkMs: result.stats?.checkMs ?? checkMs } };
+}
+
+/** Options every checker honours (or that only the caller uses). */
+const GENERAL = new Set(['timeLimitMs', 'signal']);
+
+/** One warning per option the checker does not read: it had no effect on the verdict. */
+export function ignoredOptions(checker: Checker, options: CheckOptions): string[] {
+  const out: string[] = [];
+  const reads = checker.options;
+  if (!reads) return out;
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined || GENERAL.has(name) || reads.includes(name)) continue;
+    const takers = checkerNames()
+      .filter((n) => getChecker(n)!.options?.includes(name))
+      .join(', ');
+    out.push(`${name} ${brief(value)} was ignored: the ${checker.name} checker does not use it${takers ? ` (${takers} do${takers.includes(',') ? '' : 'es'})` : ''}`);
+  }
+  return out;
 }

@@ -21,6 +21,13 @@ export interface Checker {
   readonly description: string;
   check(history: History, options: CheckOptions): CheckResult | Promise<CheckResult>;
   /**
+   * The options this checker reads, besides `timeLimitMs` and `signal`. Any other option it is
+   * given (a `--model` for a checker that takes none) is ignored, and `checkSafe` says so in
+   * the result's `warnings` rather than letting the user believe it applied. Every built-in
+   * checker declares them; a checker that does not gets no warnings.
+   */
+  readonly options?: readonly string[];
+  /**
    * What each anomaly type it reports means, in one line for a person who has not read Adya's
    * thesis: the report prints it above the anomaly. A type without one gets a generic line.
    */

@@ -2,6 +2,7 @@ import type { History, Op } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
 import { FINAL_READ } from './conventions.ts';
 import { unknown, type Anomaly, type CheckResult } from '../harness/result.ts';
+import { vacuousResult } from './vacuous.ts';
 
 
 interface FinalRead {
@@ -19,13 +20,14 @@ interface FinalRead {
  */
 export const convergedChecker: Checker = {
   name: 'converged',
+  options: [],
   description: 'after recovery, final reads of each key from every node return the same value',
   meanings: { diverged: 'after recovery, nodes still disagree on a key’s value: a node never caught up (or kept a write the others lost)' },
   check(history: History): CheckResult {
     const reads = finalReads(history);
     const base = { checker: 'converged' } as const;
     if (reads.length === 0) {
-      return unknown('converged', 'the history has no final reads (the run ended before them, or the workload makes none)');
+      return vacuousResult('converged', 'unknown', 'the history has no final reads (the run ended before them, or the workload makes none)');
     }
     const byKey = new Map<string | number, FinalRead[]>();
     for (const r of reads) {

@@ -49,6 +49,8 @@ export interface LinearizabilityExplanation {
   ops: number[];
   /** Op indices (invocations) of the longest linearizable prefix found, in linearization order. */
   longestPrefix: number[];
+  /** The prefix could not be reconstructed (then `longestPrefix` is empty). */
+  prefixUnknown?: boolean;
   /** Invocation index of the op that cannot be linearized after that prefix. */
   failedOp: number;
   /** Model states reachable just before the failing op, described. */

@@ -1,6 +1,7 @@
 import type { History } from '../harness/history/op.ts';
 import type { Checker } from './checker.ts';
 import { anomalyTypesOf, type Anomaly, type CheckResult } from '../harness/result.ts';
+import { vacuity } from './vacuous.ts';
 
 export interface OutcomeCounts {
   ok: number;
@@ -17,6 +18,7 @@ export interface OutcomeCounts {
  */
 export const statsChecker: Checker = {
   name: 'stats',
+  options: [],
   description: 'ok / fail / info counts per operation; invalid when some operation never succeeded',
   meanings: { 'never-succeeded': 'an operation never succeeded: a workload whose operations all fail tests nothing' },
   check(history: History): CheckResult {
@@ -49,13 +51,12 @@ export const statsChecker: Checker = {
         });
       }
     }
-    const valid = byF.size === 0 ? 'unknown' : anomalies.length === 0;
     return {
       checker: 'stats',
-      valid,
+      valid: anomalies.length === 0,
       anomalyTypes: anomalyTypesOf(anomalies),
       anomalies,
-      ...(byF.size === 0 ? { error: 'the history has no client operations' } : {}),
+      ...(byF.size === 0 ? vacuity('the history has no client operations') : {}),
       details: { total, byF: Object.fromEntries(byF) },
     };
   },

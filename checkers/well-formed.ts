@@ -2,6 +2,7 @@ import type { History } from '../harness/history/op.ts';
 import { validateHistory } from '../harness/history/validate.ts';
 import type { Checker } from './checker.ts';
 import type { CheckResult } from '../harness/result.ts';
+import { vacuity } from './vacuous.ts';
 
 /**
  * The history's structure (dense indices, monotone times, each invoke completed at most once, no
@@ -10,6 +11,7 @@ import type { CheckResult } from '../harness/result.ts';
  */
 export const wellFormedChecker: Checker = {
   name: 'well-formed',
+  options: [],
   description: 'the history is structurally sound (dense indices, monotone times, one op in flight per process)',
   meanings: { 'malformed-history': 'the history itself is broken (indices, times, or a process with two ops in flight), so no verdict about the database can be trusted' },
   check(history: History): CheckResult {
@@ -19,6 +21,7 @@ export const wellFormedChecker: Checker = {
       valid: problems.length === 0,
       anomalyTypes: problems.length === 0 ? [] : ['malformed-history'],
       anomalies: problems.map((p) => ({ type: 'malformed-history', ops: [p.index], text: `op ${p.index}: ${p.message}` })),
+      ...(history.length === 0 ? vacuity('the history is empty') : {}),
       details: { ops: history.length },
     };
   },

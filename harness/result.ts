@@ -27,7 +27,17 @@ export interface CheckResult {
   notModels?: string[];
   /** Why the verdict is `unknown`, or why the checker could not run. */
   error?: string;
+  /**
+   * Nothing in the history could have shown a violation (it is empty, only nemesis ops, every op
+   * failed, nothing was read). `valid` is then the reference tool's answer for such a history
+   * (see checkers/vacuous.ts) and `vacuousReason` says in a sentence why nothing was checked. The
+   * gate (run, torture, JUnit) never counts a vacuous pass as a pass.
+   */
+  vacuous?: true;
+  vacuousReason?: string;
   stats?: { checkMs?: number } & Record<string, unknown>;
+  /** Things the user should know that do not change the verdict (an option the checker ignored). */
+  warnings?: string[];
   /** Checker-specific detail (counts, per-key results…), kept as plain JSON. */
   details?: Record<string, unknown>;
 }

@@ -2,11 +2,12 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions } from '../checker.ts';
 import { unknown, type Anomaly, type CheckResult, type Validity } from '../../harness/result.ts';
+import { vacuity } from '../vacuous.ts';
 import { findCycleAnomalies } from './cycle-anomalies.ts';
 import type { SearchBudget, Variant } from './cycle-search.ts';
 import type { StepExplainer } from './explain.ts';
 import { DepGraphBuilder } from './graph.ts';
-import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseConsistencyModel, weakestModels } from './models.ts';
+import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseTransactionalModel, weakestModels } from './models.ts';
 import { explainOrder, linkProcessOrder, linkRealtimeOrder } from './orders.ts';
 import { FAIL, INFO, OK, collectTxns, type Txns } from './txns.ts';
 
@@ -43,7 +44,7 @@ const DEFAULT_SEARCH_WORK = 5_000_000;
  */
 export function checkTransactions(history: History, options: CheckOptions, workload: TxnWorkload): CheckResult {
   const t0 = performance.now();
-  const model = parseConsistencyModel(options.consistencyModel);
+  const model = parseTransactionalModel(options.consistencyModel, workload.checker);
   const deadline = options.timeLimitMs === undefined ? Infinity : t0 + options.timeLimitMs;
   const phases: Record<string, number> = {};
   const lap = (name: string, since: number) => (phases[name] = Math.round(performance.now() - since));
@@ -116,6 +117,8 @@ export function checkTransactions(history: History, options: CheckOptions, workl
     valid = 'unknown';
     error = `the cycle search stopped at its work limit before ruling out ${incompleteRelevant.join(', ')}`;
   }
+  // Elle's empty-transaction-graph: its verdict (unknown), flagged vacuous (checkers/vacuous.ts).
+  const empty = valid === 'unknown' && !anomalies.has('cycle-search-timeout') && anomalies.has('empty-transaction-graph');
   const kept: Anomaly[] = anomalies.list(reportable);
   const allowed = anomalies.list((x) => !reportable(x));
   return {
@@ -125,6 +128,7 @@ export function checkTransactions(history: History, options: CheckOptions, workl
     anomalies: kept,
     notModels,
     ...(error ? { error } : {}),
+    ...(empty && error ? vacuity(error) : {}),
     stats: { phases },
     details: {
       consistencyModel: model,

@@ -6,6 +6,7 @@ import { analyzeListAppend } from './list-append.ts';
 /** Elle's list-append checker: `["append", k, v]` and `["r", k, [..]]` transactions. */
 export const listAppendChecker: Checker = {
   name: 'list-append',
+  options: ['consistencyModel', 'cycleSearchWork'],
   description: 'Elle-style list-append: serializability, snapshot isolation, G0…G2, write skew (--consistency-model)',
   meanings: ELLE_MEANINGS,
   explanationKinds: ['cycle'],

@@ -1,49 +1,12 @@
 import { DirectedGraph } from 'graphology';
 import { InputError } from '../../harness/errors.ts';
+import { ALIASES, MODEL_IMPLIES, PROHIBITS, SINGLE_OBJECT_MODELS } from './lattice.ts';
 
 /**
  * Consistency models and the anomalies that rule them out, after Elle's consistency-model
- * namespace (Adya; Bailis et al.; Cerone et al.; Daudjee & Salem), restricted to the models
- * faultline can judge. Both relations are small DAGs, kept in graphology graphs.
+ * namespace (the tables are in lattice.ts). Both relations are small DAGs, kept in graphology
+ * graphs.
  */
-
-/** a → b: every history that satisfies model a also satisfies model b. */
-const MODEL_IMPLIES: Record<string, string[]> = {
-  'strict-serializable': ['serializable', 'strong-snapshot-isolation', 'strong-session-serializable'],
-  'strong-session-serializable': ['serializable', 'strong-session-snapshot-isolation'],
-  serializable: ['repeatable-read', 'snapshot-isolation'],
-  'strong-snapshot-isolation': ['strong-session-snapshot-isolation', 'strong-read-committed'],
-  'strong-session-snapshot-isolation': ['snapshot-isolation', 'strong-session-read-committed'],
-  'snapshot-isolation': ['consistent-view'],
-  'consistent-view': ['cursor-stability'],
-  'repeatable-read': ['cursor-stability'],
-  'cursor-stability': ['read-committed'],
-  'strong-read-committed': ['strong-session-read-committed', 'strong-read-uncommitted'],
-  'strong-session-read-committed': ['read-committed', 'strong-session-read-uncommitted'],
-  'strong-read-uncommitted': ['strong-session-read-uncommitted'],
-  'strong-session-read-uncommitted': ['read-uncommitted'],
-  'read-committed': ['read-uncommitted'],
-  'read-uncommitted': [],
-};
-
-/** Anomalies each model forbids directly (weaker models' prohibitions are inherited). */
-const PROHIBITS: Record<string, string[]> = {
-  'read-uncommitted': ['G0', 'duplicate-elements', 'cyclic-versions'],
-  'read-committed': ['G1'],
-  'cursor-stability': ['G1', 'lost-update'],
-  'consistent-view': ['G1', 'G-single'],
-  'repeatable-read': ['G1', 'G2-item', 'lost-update'],
-  'snapshot-isolation': ['internal', 'G1', 'G-nonadjacent', 'lost-update'],
-  serializable: ['internal', 'G1', 'G2'],
-  'strong-session-read-uncommitted': ['G0-process'],
-  'strong-session-read-committed': ['G1c-process'],
-  'strong-read-uncommitted': ['G0-realtime'],
-  'strong-read-committed': ['G1c-realtime'],
-  'strong-session-snapshot-isolation': ['internal', 'G1-process', 'G-nonadjacent-process'],
-  'strong-snapshot-isolation': ['internal', 'G1-realtime', 'G-nonadjacent-realtime'],
-  'strong-session-serializable': ['G1-process', 'G2-process'],
-  'strict-serializable': ['G1', 'G1c-realtime', 'G2-realtime'],
-};
 
 /** a → b: a history exhibiting anomaly a also exhibits b (Elle's implied-anomalies). */
 const ANOMALY_IMPLIES: Record<string, string[]> = {
@@ -128,7 +91,6 @@ function reach(g: DirectedGraph, from: Iterable<string>, direction: 'out' | 'in'
 
 export const CONSISTENCY_MODELS: readonly string[] = Object.keys(MODEL_IMPLIES);
 export const DEFAULT_MODEL = 'strict-serializable';
-const ALIASES: Record<string, string> = { 'strong-serializable': 'strict-serializable', 'conflict-serializable': 'serializable' };
 
 /** The canonical model name, or an InputError naming the choices. */
 export function parseConsistencyModel(value: unknown): string {
@@ -139,6 +101,18 @@ export function parseConsistencyModel(value: unknown): string {
     throw new InputError(`unknown consistency model ${JSON.stringify(name)}; expected one of ${CONSISTENCY_MODELS.join(', ')}`);
   }
   return canonical;
+}
+
+/**
+ * A model for a checker of transactions (list-append, rw-register, lost-update, on-call): a
+ * single-object model's anomalies are none of the ones they look for, so it would pass
+ * unchecked — an InputError naming the checker that judges it.
+ */
+export function parseTransactionalModel(value: unknown, checker: string): string {
+  const model = parseConsistencyModel(value);
+  if (!SINGLE_OBJECT_MODELS.includes(model)) return model;
+  const by = model === 'linearizable' || model === 'sequential' ? 'the linearizable checker (per key)' : 'the session checker (--checker session)';
+  throw new InputError(`the ${checker} checker judges transactional consistency models; ${model} is a single-object model, checked by ${by}`);
 }
 
 /** Anomalies implied by any of `anomalies`, including themselves (for skipping searches). */

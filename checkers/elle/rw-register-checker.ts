@@ -9,6 +9,7 @@ import { analyzeRwRegister } from './rw-register.ts';
  */
 export const rwRegisterChecker: Checker = {
   name: 'rw-register',
+  options: ['consistencyModel', 'cycleSearchWork', 'sequentialKeys', 'linearizableKeys', 'wfrKeys'],
   description: 'Elle-style read/write registers: G0…G2 from inferred version orders (--consistency-model, --sequential-keys, --linearizable-keys)',
   meanings: ELLE_MEANINGS,
   explanationKinds: ['cycle'],

@@ -63,7 +63,8 @@ describe('histories from a simulated snapshot-isolation store', () => {
         // The store takes its snapshot when a transaction starts, so it is even strong SI.
         expectValidUnderSnapshotIsolation(listAppendChecker.check(sim.history, { consistencyModel: 'strong-snapshot-isolation' }) as CheckResult);
       }),
-      { numRuns: 60 },
+      // Fixed seed: how many runs show write skew is chance (23 of 60 with this seed).
+      { numRuns: 60, seed: 42 },
     );
     // The property above is only interesting if write skew happened in some runs.
     expect(skewRuns).toBeGreaterThan(5);
@@ -79,7 +80,9 @@ describe('histories from a simulated snapshot-isolation store', () => {
         if (ser.anomalyTypes.includes('G2-item')) g2++;
         expectValidUnderSnapshotIsolation(rwRegisterChecker.check(sim.history, { consistencyModel: 'strong-snapshot-isolation', linearizableKeys: true }) as CheckResult);
       }),
-      { numRuns: 60 },
+      // Fixed seed: G2 shows in ~7% of random runs (6 of 60 with this seed), so an unseeded
+      // "at least one" failed about once in 70 runs of the suite.
+      { numRuns: 60, seed: 42 },
     );
     expect(g2).toBeGreaterThan(0);
   });

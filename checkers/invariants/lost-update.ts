@@ -2,10 +2,11 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { Anomaly, CheckResult, Validity } from '../../harness/result.ts';
-import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseConsistencyModel } from '../elle/models.ts';
+import { anomaliesProhibitedBy, impossibleModels, ordersNeeded, parseTransactionalModel } from '../elle/models.ts';
 import { LostUpdates, txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, INFO, OK, type Key } from '../elle/txns.ts';
 import { showKey } from '../elle/values.ts';
+import { vacuity } from '../vacuous.ts';
 
 interface KeyCount {
   committed: number;
@@ -33,11 +34,12 @@ interface KeyCount {
  */
 export const lostUpdateChecker: Checker = {
   name: 'lost-update',
+  options: ['consistencyModel'],
   description: 'read-modify-write counters: no committed increment lost (--consistency-model)',
   meanings: { 'lost-update': 'lost update: two transactions read the same version and both wrote it, so one increment vanished' },
   validateOptions(options) {
     try {
-      parseConsistencyModel(options.consistencyModel);
+      parseTransactionalModel(options.consistencyModel, 'lost-update');
       return undefined;
     } catch (err) {
       return (err as Error).message;
@@ -45,7 +47,7 @@ export const lostUpdateChecker: Checker = {
   },
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();
-    const model = parseConsistencyModel(options.consistencyModel);
+    const model = parseTransactionalModel(options.consistencyModel, 'lost-update');
     const txns = collectTxns(history, 'lost-update', ['w', 'r'], (v) => v === null || typeof v === 'number', 'a number (or null for a missing counter)');
     const anomalies = new AnomalyList();
     const lost = new LostUpdates('w', false);
@@ -96,9 +98,11 @@ export const lostUpdateChecker: Checker = {
       valid = 'unknown';
       error = 'no increment committed, so nothing could be checked';
     }
+    const vacuous = committed === 0 ? vacuity('no increment committed, so nothing could be checked') : {};
     return {
       checker: 'lost-update',
       valid,
+      ...vacuous,
       anomalyTypes: [...new Set(kept.map((a) => a.type))].sort(),
       anomalies: kept,
       notModels: impossibleModels(found),

@@ -3,10 +3,11 @@ import type { History } from '../../harness/history/op.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import { parseDoctorKey } from '../conventions.ts';
 import type { Anomaly, CheckResult, Validity } from '../../harness/result.ts';
-import { anomaliesProhibitedBy, impossibleModels, parseConsistencyModel } from '../elle/models.ts';
+import { anomaliesProhibitedBy, impossibleModels, parseTransactionalModel } from '../elle/models.ts';
 import { txnOp } from '../elle/txn-anomalies.ts';
 import { collectTxns, OK } from '../elle/txns.ts';
 import { show } from '../elle/values.ts';
+import { vacuity } from '../vacuous.ts';
 
 interface Shift {
   /** Doctor → the committed ops that took them off call. */
@@ -26,11 +27,12 @@ interface Shift {
  */
 export const onCallChecker: Checker = {
   name: 'on-call',
+  options: ['consistencyModel', 'doctorsPerShift'],
   description: 'write-skew workload: every shift keeps a doctor on call (--consistency-model, --doctors-per-shift)',
   meanings: { 'on-call-invariant': 'write skew made visible: every doctor of a shift went off call, though each transaction saw two on call' },
   check(history: History, options: CheckOptions): CheckResult {
     const t0 = performance.now();
-    const model = parseConsistencyModel(options.consistencyModel);
+    const model = parseTransactionalModel(options.consistencyModel, 'on-call');
     const txns = collectTxns(history, 'on-call', ['w', 'r'], (v) => v === null || typeof v === 'number', 'null (on call) or a number (off call)');
     const shifts = new Map<number, Shift>();
     let doctors = Number(options.doctorsPerShift ?? 0);
@@ -78,6 +80,7 @@ export const onCallChecker: Checker = {
     return {
       checker: 'on-call',
       valid,
+      ...(committedWrites === 0 && valid !== false ? vacuity(error!) : {}),
       anomalyTypes: kept.length > 0 ? ['on-call-invariant'] : [],
       anomalies: kept.slice(0, 100),
       notModels: violations.length > 0 ? impossibleModels(['G2-item']) : [],

@@ -2,8 +2,9 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import type { HeldSummary, Resolution, TwoPhaseCommitDetails } from '../explanations.ts';
-import { unknown, type CheckResult } from '../../harness/result.ts';
-import { clientPairs, misfit } from '../jepsen/ops.ts';
+import type { CheckResult } from '../../harness/result.ts';
+import { clientPairs, misfit, refuseForeignOps } from '../jepsen/ops.ts';
+import { vacuousResult } from '../vacuous.ts';
 
 interface TransferValue {
   from: number;
@@ -34,6 +35,7 @@ interface Ledger {
  */
 export const twoPhaseCommitChecker: Checker = {
   name: '2pc',
+  options: [],
   description: '2pc-bank: no half-applied transaction, no commit lost, nothing left in doubt; lock hold times',
   meanings: {
     'half-applied': 'a distributed transaction took effect on one shard but not the other (atomic commit broken)',
@@ -46,6 +48,8 @@ export const twoPhaseCommitChecker: Checker = {
     const transfers = new Map<string, { op: number; type: string; value: TransferValue }>();
     const normalHeld: number[] = [];
     let pendingCommits = 0;
+    // The bank checker reads the same history's balance reads.
+    refuseForeignOps(history, '2pc', ['transfer', 'recover', 'ledger'], ['read']);
     for (const p of clientPairs(history, ['transfer'])) {
       const c = p.completion;
       const v = (c?.value ?? p.invoke.value) as TransferValue | null;
@@ -72,7 +76,7 @@ export const twoPhaseCommitChecker: Checker = {
       longestInDoubt: [...resolutions].sort((a, b) => b.heldMs - a.heldMs).slice(0, 5),
     };
     if (!last) {
-      return unknown('2pc', 'no final ledger read succeeded, so atomicity could not be checked', { details });
+      return vacuousResult('2pc', 'unknown', 'no final ledger read succeeded, so atomicity could not be checked', { details });
     }
     const ledger = last.value as Ledger;
     if (typeof ledger?.applied !== 'object' || typeof ledger.inDoubt !== 'object') throw misfit('2pc', last, 'a ledger value must be {applied, inDoubt}');

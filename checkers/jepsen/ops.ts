@@ -7,6 +7,19 @@ export function clientPairs(history: History, fs: readonly string[]): OpPair[] {
   return pairOps(history).filter((p) => typeof p.invoke.process === 'number' && fs.includes(p.invoke.f));
 }
 
+/**
+ * Refuses a history with a client op whose `f` this checker does not know: a history of another
+ * shape (register ops under total-queue) is the user's mistake, exit 254, not a verdict made by
+ * skipping the ops it does not understand. `tolerated` fs are known to belong to a sibling
+ * checker of the same workload and are skipped on purpose.
+ */
+export function refuseForeignOps(history: History, checker: string, fs: readonly string[], tolerated: readonly string[] = []): void {
+  for (const op of history) {
+    if (typeof op.process !== "number" || fs.includes(op.f) || tolerated.includes(op.f)) continue;
+    throw misfit(checker, op, `the ${checker} checker checks ${fs.map((f) => JSON.stringify(f)).join(", ")} operations, not ${show(op.f)}; is this a history for another checker?`);
+  }
+}
+
 /** An InputError for a history that does not fit a checker (exit 254). */
 export function misfit(checker: string, op: Op, what: string): InputError {
   return new InputError(`op ${op.index} (${op.type} ${op.f}) does not fit the ${checker} checker: ${what}`);

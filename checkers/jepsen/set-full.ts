@@ -1,8 +1,9 @@
+import { vacuity } from '../vacuous.ts';
 import type { History, Op } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { CheckOptions, Checker } from '../checker.ts';
 import type { CheckResult } from '../../harness/result.ts';
-import { clientPairs, misfit, show } from './ops.ts';
+import { clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /** One element's timeline (Jepsen's SetFullElement). */
 interface Element {
@@ -24,8 +25,11 @@ interface Element {
  * only with `linearizable`). Invalid when any element is lost or any read returns an element
  * twice; unknown when nothing became stable.
  */
+
+const NEVER_STABLE = 'no element was ever stably read, so nothing could be checked';
 export const setFullChecker: Checker = {
   name: 'set-full',
+  options: ['linearizable'],
   description: 'Jepsen set-full: element timelines across all reads: lost, stale, never-read (--linearizable)',
   meanings: {
     'lost-element': 'lost element: an element known to exist (read, or its add acknowledged) was missing from every read after some point',
@@ -34,6 +38,7 @@ export const setFullChecker: Checker = {
   },
   check(history: History, options: CheckOptions): CheckResult {
     const linearizable = options.linearizable === true;
+    refuseForeignOps(history, 'set-full', ['add', 'read']);
     const pairs = clientPairs(history, ['add', 'read']);
     const invokeOf = new Map<number, Op>();
     for (const p of pairs) if (p.completion) invokeOf.set(p.completion.index, p.invoke);
@@ -127,7 +132,7 @@ export const setFullChecker: Checker = {
       valid: invalid ? false : outcome.stable === 0 ? 'unknown' : true,
       anomalyTypes: anomalies.types(),
       anomalies: anomalies.list(),
-      ...(!invalid && outcome.stable === 0 ? { error: 'no element was ever stably read, so nothing could be checked' } : {}),
+      ...(!invalid && outcome.stable === 0 ? { error: NEVER_STABLE, ...vacuity(NEVER_STABLE) } : {}),
       details: {
         attemptCount: elements.size,
         stableCount: outcome.stable,

@@ -2,7 +2,8 @@ import type { History } from '../../harness/history/op.ts';
 import { AnomalyList } from '../anomaly-list.ts';
 import type { Checker } from '../checker.ts';
 import { unknown, type CheckResult } from '../../harness/result.ts';
-import { Multiset, clientPairs, misfit, show } from './ops.ts';
+import { vacuity } from '../vacuous.ts';
+import { Multiset, clientPairs, misfit, show, refuseForeignOps } from './ops.ts';
 
 /**
  * Jepsen's total-queue: what goes in must come out, once the queue has been drained. Every
@@ -14,12 +15,14 @@ import { Multiset, clientPairs, misfit, show } from './ops.ts';
  */
 export const totalQueueChecker: Checker = {
   name: 'total-queue',
+  options: [],
   description: 'Jepsen total-queue: every acknowledged enqueue dequeued, nothing dequeued that was never enqueued',
   meanings: {
     'lost-element': 'lost element: an acknowledged enqueue was never dequeued',
     'unexpected-element': 'unexpected element: a dequeue returned something no client ever enqueued',
   },
   check(history: History): CheckResult {
+    refuseForeignOps(history, 'total-queue', ['enqueue', 'dequeue', 'drain']);
     const attempts = new Multiset();
     const enqueues = new Multiset();
     const dequeues = new Multiset();
@@ -85,7 +88,7 @@ export const totalQueueChecker: Checker = {
         text: `${show(value)} was enqueued (op ${op} succeeded) but never dequeued`,
       });
     }
-    return anomalies.result('total-queue', {
+    const result = anomalies.result("total-queue", {
       attemptCount: attempts.size,
       acknowledgedCount: enqueues.size,
       okCount: ok,
@@ -94,5 +97,6 @@ export const totalQueueChecker: Checker = {
       lostCount: lost,
       recoveredCount: recovered,
     });
+    return enqueues.size === 0 && dequeues.size === 0 ? { ...result, ...vacuity("no enqueue and no dequeue completed ok, so nothing could be lost or come from nowhere") } : result;
   },
 };

@@ -5,7 +5,8 @@ import { completeModel, type Model, type ModelOp } from './model.ts';
  * The definition of linearizability, checked by trying every order: some order of all
  * completed ops plus any subset of crashed ones, respecting real time (an op that completed
  * before another was invoked comes first), is legal for the model. Exponential: an oracle for
- * tests on a handful of ops, nothing more. Keys are ignored (one model over the whole history).
+ * tests on a handful of ops, nothing more. One model over the whole history: it never decomposes
+ * per key (ops carry their key, for a model of many objects).
  */
 export function bruteForceLinearizable<S>(history: History, modelDef: Model<S>): boolean {
   const model = completeModel(modelDef);
@@ -18,7 +19,9 @@ export function bruteForceLinearizable<S>(history: History, modelDef: Model<S>):
   for (const { invoke, completion } of pairOps(history)) {
     if (invoke.process === 'nemesis' || completion?.type === 'fail') continue;
     const crashed = completion === undefined || completion.type === 'info';
-    calls.push({ invoke: invoke.index, complete: crashed ? Infinity : completion.index, op: { f: invoke.f, value: invoke.value, output: crashed ? undefined : completion.value, crashed } });
+    const op: ModelOp = { f: invoke.f, value: invoke.value, output: crashed ? undefined : completion.value, crashed };
+    if (invoke.key !== undefined) op.key = invoke.key;
+    calls.push({ invoke: invoke.index, complete: crashed ? Infinity : completion.index, op });
   }
   const placed = calls.map(() => false);
   const search = (state: S): boolean => {

@@ -9,6 +9,8 @@ export interface Failure<S> {
   longestPrefix: readonly number[];
   failedOp: number;
   states: readonly S[];
+  /** False when the search that proved the failure kept no path to it (then `longestPrefix` is empty). */
+  prefixFound?: boolean;
 }
 
 /** The failure as data for the report (history indices, described states). */
@@ -26,6 +28,7 @@ export function explainFailure<S>(model: CompleteModel<S>, f: Failure<S>): Linea
   };
   const prefixStates = statesAlong(model, f);
   if (prefixStates) e.prefixStates = prefixStates;
+  if (f.prefixFound === false) e.prefixUnknown = true;
   if (f.key !== undefined) e.key = f.key;
   return e;
 }
@@ -54,7 +57,9 @@ export function renderFailure<S>(model: CompleteModel<S>, f: Failure<S>): string
   const completed = f.ops.filter((o) => o.complete >= 0).length;
   const prefixCompleted = f.longestPrefix.filter((i) => f.ops[i]!.complete >= 0).length;
   let prefix: string;
-  if (f.longestPrefix.length === 0) {
+  if (f.prefixFound === false) {
+    prefix = `Every order of the ops before it fails (the search that proved it keeps no paths, so no prefix is shown)`;
+  } else if (f.longestPrefix.length === 0) {
     prefix = `No op${where} can be linearized before it returned`;
   } else {
     const last = f.ops[f.longestPrefix[f.longestPrefix.length - 1]!]!;

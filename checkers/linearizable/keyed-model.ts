@@ -38,6 +38,7 @@ export function keyedModel<S>(inner: CompleteModel<S>, keys: readonly (string | 
       return { parts, partHashes, hash: (state.hash - weight(i, state.partHashes[i]!) + weight(i, h)) | 0 };
     },
     readOnly: (op: ModelOp) => inner.readOnly(op),
+    blind: (op: ModelOp) => inner.blind(op),
     hash: (s) => s.hash >>> 0,
     equal: (a, b) => a.hash === b.hash && a.parts.every((p, i) => inner.equal(p, b.parts[i]!)),
     describeState: (s) => keys.map((k, i) => `${String(k)}: ${inner.describeState(s.parts[i]!)}`).join(', '),

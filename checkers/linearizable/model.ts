@@ -35,6 +35,11 @@ export interface Model<S = unknown> {
   step(state: S, op: ModelOp): S | undefined;
   /** The op never changes the state (a read): crashed ones are dropped before the search. */
   readOnly?(op: ModelOp): boolean;
+  /**
+   * The op's `ok` outcome says nothing about the state it met (a blind write: `step` never
+   * refuses it). A history of only such ops cannot fail, so its pass is vacuous. Default: never.
+   */
+  blind?(op: ModelOp): boolean;
   /** Structural equality of states. Default: equal canonical JSON. */
   equal?(a: S, b: S): boolean;
   /** A hash consistent with `equal`. Default: a hash of the canonical JSON. */
@@ -70,6 +75,7 @@ export function completeModel<S>(model: Model<S>): CompleteModel<S> {
   return {
     description: `${model.name} model`,
     readOnly: () => false,
+    blind: () => false,
     equal: (a, b) => a === b || canonicalJson(a) === canonicalJson(b),
     hash: (s) => (typeof s === 'string' ? hashString(s) : hashString(canonicalJson(s))),
     describeState: (s) => describeValue(s),

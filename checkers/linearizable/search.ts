@@ -1,6 +1,7 @@
-import { ConfigCache } from './config-cache.ts';
+import { ConfigCache, configHash } from './config-cache.ts';
 import type { CompleteModel } from './model.ts';
 import type { LinOp } from './partition.ts';
+import { prepareOps, RETURN, type PreparedOps } from './prepared-ops.ts';
 import { StateTable } from './state-table.ts';
 
 export interface SearchStats {
@@ -33,7 +34,6 @@ export interface RunLimits {
   outOfMemory?: () => boolean;
 }
 
-const RETURN = -2;
 const MAX_STUCK_STATES = 8;
 
 /**
@@ -53,7 +53,7 @@ const MAX_STUCK_STATES = 8;
  * out, so the checker can interleave keys and stop at the first one that fails.
  */
 export class LinearizationSearch<S> {
-  private readonly order: number[] = [];
+  private readonly p: PreparedOps;
   private readonly m: number;
   /** Linearized completed ops, one bit each. */
   private readonly set: Uint32Array;
@@ -66,15 +66,11 @@ export class LinearizationSearch<S> {
   /** Scratch space for a cache key. */
   private readonly key: Uint32Array;
   private keyCompletedLen = 0;
-  private readonly zobrist: Int32Array;
-  private readonly entryOp: Int32Array;
-  private readonly entryRet: Int32Array;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private readonly head: number;
   private readonly crashedHead: number;
   private readonly states: StateTable<S>;
-  private readonly modelOps: LinOp['op'][];
   private readonly cache: ConfigCache;
   private readonly stackEntry: Int32Array;
   private readonly stackState: Int32Array;
@@ -84,8 +80,11 @@ export class LinearizationSearch<S> {
   private readonly stackHigh: Int32Array;
   /** 1 where the op on the stack was a read taken greedily: failing after it fails its config. */
   private readonly stackForced: Uint8Array;
-  /** Completed ops that never change the state (reads). */
-  private readonly readOnly: Uint8Array;
+  /** 1 for each crashed op linearized (the sorted list is for the cache key). */
+  private readonly crashedIn: Uint8Array;
+  /** The first return entry still in the list: ops invoked before it are the candidates. */
+  private firstRet: number;
+  private readonly stackFirstRet: Int32Array;
   private failing = false;
   /** Trying crashed candidates (below `bound`) rather than completed ones. */
   private crashedPhase = false;
@@ -104,58 +103,33 @@ export class LinearizationSearch<S> {
   private lowWater = 0;
   private readonly stuck = new Map<number, number[]>();
 
+  /** Interned goal state, or -1: a linearization must end in it (see {@link LinearizationSearch.constructor}). */
+  private readonly goal: number;
+
+  /**
+   * @param goal a state every linearization must end in: for finding an order of ops known to
+   * reach it (the prefix of a failure the level-by-level search found). Only for ops that all
+   * completed: with crashed ops left over, a wrong final state would not be backtracked far enough.
+   */
   constructor(
-    ops: readonly LinOp[],
+    ops: readonly LinOp[] | PreparedOps,
     private readonly model: CompleteModel<S>,
     maxCacheBytes: number,
+    goal?: S,
   ) {
-    // Internal op ids: completed ops first (in call order), then crashed ones.
-    const order = this.order;
-    for (let i = 0; i < ops.length; i++) if (ops[i]!.complete >= 0) order.push(i);
-    const m = (this.m = order.length);
-    for (let i = 0; i < ops.length; i++) if (ops[i]!.complete < 0) order.push(i);
-    const n = order.length;
+    const prepared = (this.p = 'entryOp' in ops ? ops : prepareOps(ops, model));
+    const { m, n, entryOp, entryRet } = prepared;
+    this.m = m;
     const completedWords = (m + 31) >>> 5;
     this.set = new Uint32Array(completedWords + 1);
     this.crashedOn = new Int32Array(n - m);
+    this.crashedIn = new Uint8Array(n);
     this.key = new Uint32Array(completedWords + 2 + (n - m));
-    this.zobrist = new Int32Array(m);
-    // Only completed ops enter the hash: the cache matches crashed ops by subset.
-    let seed = 0x2545f491;
-    for (let id = 0; id < m; id++) {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      this.zobrist[id] = seed;
-    }
 
-    // Entries in real-time order (history positions); `head` is the sentinel before the first.
-    const events: number[] = [];
-    for (let id = 0; id < n; id++) {
-      const op = ops[order[id]!]!;
-      events.push(op.invoke * 2, id);
-      if (op.complete >= 0) events.push(op.complete * 2 + 1, id);
-    }
-    const E = events.length / 2;
-    const byTime = Array.from({ length: E }, (_, i) => i).sort((a, b) => events[a * 2]! - events[b * 2]!);
-    this.entryOp = new Int32Array(E);
-    this.entryRet = new Int32Array(E);
-    const callEntry = new Int32Array(n);
-    for (let e = 0; e < E; e++) {
-      const ev = byTime[e]!;
-      const id = events[ev * 2 + 1]!;
-      this.entryOp[e] = id;
-      if ((events[ev * 2]! & 1) === 1) {
-        this.entryRet[e] = RETURN;
-        this.entryRet[callEntry[id]!] = e;
-      } else {
-        this.entryRet[e] = -1;
-        callEntry[id] = e;
-      }
-    }
-    // Two lists over the same arrays: completed ops' calls and returns from `head`, crashed
-    // ops' calls from `crashedHead`. Crashed ops are optional, so they are tried only after
-    // every completed candidate: configurations with fewer of them come first and dominate.
+    // Two lists over the entries: completed ops' calls and returns from `head`, crashed ops'
+    // calls from `crashedHead`. Crashed ops are optional, so they are tried only after every
+    // completed candidate: configurations with fewer of them come first and dominate.
+    const E = entryOp.length;
     const head = (this.head = E);
     const crashedHead = (this.crashedHead = E + 1);
     this.next = new Int32Array(E + 2);
@@ -163,7 +137,7 @@ export class LinearizationSearch<S> {
     let last = head;
     let lastCrashed = crashedHead;
     for (let e = 0; e < E; e++) {
-      if (this.entryRet[e] === -1 && this.entryOp[e]! >= m) {
+      if (entryRet[e] === -1 && entryOp[e]! >= m) {
         this.next[lastCrashed] = e;
         this.prev[e] = lastCrashed;
         lastCrashed = e;
@@ -179,20 +153,27 @@ export class LinearizationSearch<S> {
     this.prev[crashedHead] = -1;
 
     this.states = new StateTable(model);
-    this.modelOps = order.map((i) => ops[i]!.op);
-    this.cache = new ConfigCache(maxCacheBytes);
+    this.cache = new ConfigCache(maxCacheBytes, prepared.readMask);
     this.stackEntry = new Int32Array(n);
     this.stackLow = new Int32Array(n);
     this.stackHigh = new Int32Array(n);
     this.stackState = new Int32Array(n);
     this.stackBound = new Int32Array(n);
     this.stackForced = new Uint8Array(n);
-    this.readOnly = new Uint8Array(n);
-    for (let id = 0; id < m; id++) this.readOnly[id] = model.readOnly(this.modelOps[id]!) ? 1 : 0;
+    this.stackFirstRet = new Int32Array(n);
+    this.firstRet = this.firstReturn();
     this.state = this.states.intern(model.init());
+    this.goal = goal === undefined ? -1 : this.states.intern(goal);
     this.remaining = m;
     this.entry = this.next[head]!;
-    if (m === 0) this.result = { kind: 'linearizable' };
+    if (m === 0 && (this.goal < 0 || this.goal === this.state)) this.result = { kind: 'linearizable' };
+  }
+
+  /** Once linearizable: the linearization found, as positions in the input ops. */
+  linearization(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.sp; i++) out.push(this.p.order[this.p.entryOp[this.stackEntry[i]!]!]!);
+    return out;
   }
 
   get stats(): SearchStats {
@@ -211,12 +192,18 @@ export class LinearizationSearch<S> {
     const deadline = limits.deadline ?? Infinity;
     const outOfMemory = limits.outOfMemory ?? (() => false);
     if (this.result) return this.result;
-    const { model, states, cache, set, key, zobrist, entryOp, entryRet, next, prev, stackEntry, stackState, stackBound, stackForced, stackLow, stackHigh, readOnly, modelOps, head, crashedHead, m } = this;
-    let { sp, state, hash, remaining, entry, crashedPhase, bound, failing, low, high } = this;
+    const { model, states, cache, set, key, next, prev, stackEntry, stackState, stackBound, stackForced, stackLow, stackHigh, stackFirstRet, head, crashedHead, m } = this;
+    const { entryOp, entryRet, readOnly, modelOps, zobrist } = this.p;
+    let { sp, state, hash, remaining, entry, crashedPhase, bound, failing, low, high, firstRet } = this;
     const stopAt = this.steps + budget;
     let steps = this.steps;
     let iterations = 0;
-    while (remaining > 0 && steps < stopAt) {
+    const goal = this.goal;
+    while (steps < stopAt) {
+      if (remaining === 0) {
+        if (goal < 0 || state === goal) break;
+        failing = true;
+      }
       if ((++iterations & 4095) === 0) {
         if (performance.now() > deadline) break;
         if ((iterations & 0x3ffff) === 0 && outOfMemory()) {
@@ -240,6 +227,10 @@ export class LinearizationSearch<S> {
       }
       if (candidate) {
         const id = entryOp[entry]!;
+        if (this.twinGoesFirst(id, firstRet)) {
+          entry = next[entry]!;
+          continue;
+        }
         steps++;
         const after = model.step(states.get(state), modelOps[id]!);
         if (after !== undefined) {
@@ -263,7 +254,7 @@ export class LinearizationSearch<S> {
             // linearization that places it later can place it here instead. So the config
             // fails if the one after the read does, and no other candidate needs trying.
             const forced = readOnly[id]!;
-            if (cache.add(key, this.keyCompletedLen, keyLen, mix(h, nextState), nextState)) {
+            if (cache.add(key, this.keyCompletedLen, keyLen, configHash(h, nextState), nextState)) {
               stackEntry[sp] = entry;
               stackState[sp] = state;
               stackLow[sp] = low;
@@ -272,6 +263,7 @@ export class LinearizationSearch<S> {
               high = newHigh;
               stackBound[sp] = bound;
               stackForced[sp] = forced;
+              stackFirstRet[sp] = firstRet;
               sp++;
               state = nextState;
               hash = h;
@@ -287,6 +279,7 @@ export class LinearizationSearch<S> {
                 nx = next[r]!;
                 next[p] = nx;
                 if (nx >= 0) prev[nx] = p;
+                if (r === firstRet) firstRet = this.firstReturn();
               }
               entry = next[head]!;
               crashedPhase = false;
@@ -342,9 +335,10 @@ export class LinearizationSearch<S> {
       crashedPhase = id >= m;
       bound = stackBound[sp]!;
       failing = stackForced[sp] === 1;
+      firstRet = stackFirstRet[sp]!;
     }
-    Object.assign(this, { sp, state, hash, remaining, entry, steps, crashedPhase, bound, failing, low, high });
-    if (remaining === 0 && !this.result) this.result = { kind: 'linearizable' };
+    Object.assign(this, { sp, state, hash, remaining, entry, steps, crashedPhase, bound, failing, low, high, firstRet });
+    if (remaining === 0 && (goal < 0 || state === goal) && !this.result) this.result = { kind: 'linearizable' };
     return this.result;
   }
 
@@ -364,7 +358,33 @@ export class LinearizationSearch<S> {
     return len;
   }
 
+  /** The first return entry left in the list, or past the end when none is. */
+  private firstReturn(): number {
+    let e = this.next[this.head]!;
+    while (e >= 0 && this.p.entryRet[e] !== RETURN) e = this.next[e]!;
+    return e < 0 ? this.p.entryOp.length : e;
+  }
+
+  /**
+   * A twin of `id` (see twins.ts) that is also a candidate and comes first in the twins' order
+   * is still to be linearized, so trying `id` now is redundant. Completed twins are ordered by
+   * return: every op returning before `firstRet` is linearized already, so the walk stops there.
+   */
+  private twinGoesFirst(id: number, firstRet: number): boolean {
+    const { twinBefore, retEntryOf, callEntryOf } = this.p;
+    if (id < this.m) {
+      const { set } = this;
+      for (let q = twinBefore[id]!; q >= 0 && retEntryOf[q]! >= firstRet; q = twinBefore[q]!) {
+        if ((set[q >>> 5]! & (1 << (q & 31))) === 0 && callEntryOf[q]! < firstRet) return true;
+      }
+      return false;
+    }
+    for (let q = twinBefore[id]!; q >= 0; q = twinBefore[q]!) if (this.crashedIn[q] === 0) return true;
+    return false;
+  }
+
   private addCrashed(id: number): void {
+    this.crashedIn[id] = 1;
     const list = this.crashedOn;
     let i = this.crashedCount++;
     while (i > 0 && list[i - 1]! > id) {
@@ -375,6 +395,7 @@ export class LinearizationSearch<S> {
   }
 
   private removeCrashed(id: number): void {
+    this.crashedIn[id] = 0;
     const list = this.crashedOn;
     let i = list.indexOf(id);
     for (this.crashedCount--; i < this.crashedCount; i++) list[i] = list[i + 1]!;
@@ -385,7 +406,7 @@ export class LinearizationSearch<S> {
       this.bestDepth = depth;
       this.bestFailed = failing;
       this.bestPrefix.length = this.lowWater;
-      for (let i = this.lowWater; i < sp; i++) this.bestPrefix.push(this.entryOp[this.stackEntry[i]!]!);
+      for (let i = this.lowWater; i < sp; i++) this.bestPrefix.push(this.p.entryOp[this.stackEntry[i]!]!);
       this.lowWater = sp;
     }
     let seen = this.stuck.get(failing);
@@ -396,19 +417,9 @@ export class LinearizationSearch<S> {
   private failure(): SearchResult<S> {
     return {
       kind: 'nonlinearizable',
-      longestPrefix: this.bestPrefix.map((id) => this.order[id]!),
-      failedOp: this.order[this.bestFailed]!,
+      longestPrefix: this.bestPrefix.map((id) => this.p.order[id]!),
+      failedOp: this.p.order[this.bestFailed]!,
       states: (this.stuck.get(this.bestFailed) ?? []).map((s) => this.states.get(s)),
     };
   }
-}
-
-/** Mixes the linearized-set hash with the state id (murmur3's finalizer). */
-function mix(setHash: number, stateId: number): number {
-  let h = setHash ^ Math.imul(stateId + 1, 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +39,19 @@ describe.skipIf(corpusMissing)(needsCorpus('faultline check --checker linearizab
     expect(out.map((o) => [o.file, o.valid])).toEqual([
       [etcd('002'), true],
       [etcd('000'), false],
-      [etcd('095'), 'unknown'],
+      [etcd('095'), true],
     ]);
     expect(out[1]!.anomalies[0]!.type).toBe('nonlinearizable');
     // Human lines go to stderr when --json owns stdout.
     expect(r.stderr).toContain('INVALID');
   });
 
-  it('exits 2 when the only verdict is unknown (an empty history), and 2 past the time limit', async () => {
-    expect((await faultline('check', etcd('095'), '--checker', 'linearizable')).code).toBe(2);
+  it('an empty history is valid, as Porcupine says, and says it was vacuous (its JUnit case is an error); exits 2 past the time limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-check-'));
+    const empty = await faultline('check', etcd('095'), '--checker', 'linearizable', '--junit', join(dir, 'j.xml'));
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('vacuous: the history has no client operations');
+    expect(readFileSync(join(dir, 'j.xml'), 'utf8')).toContain('type="vacuous"');
     const r = await faultline('check', kv('c50-ok.txt'), '--checker', 'linearizable', '--model', 'kv', '--time-limit', '0.005', '--json');
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error).toMatch(/^the time limit of 5 ms ran out before deciding/);

@@ -16,6 +16,7 @@ import { exitCodeFor, makePrinter, printAnomalies, verdictText } from '../output
 import type { StoredRun } from '../../harness/store/run-folder.ts';
 import type { RunResult } from '../../harness/store/run-result.ts';
 import { numberFlag } from '../number-flag.ts';
+import { interceptSignals } from '../../harness/shutdown.ts';
 
 interface CheckArgs {
   files: string[];
@@ -59,11 +60,22 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
       if (args.report !== undefined && (inputs.length !== 1 || inputs[0]!.kind !== 'file')) {
         throw new InputError(`--report draws one history file (a run folder's report.html is rewritten in place); got ${args.files.length} ${args.files.length === 1 ? 'run folder' : 'arguments'}`);
       }
-      const options = checkerOptions(args);
+      // Ctrl-C stops the search, and what was decided is reported (a second Ctrl-C exits at once).
+      const interrupt = new AbortController();
+      const stopIntercepting = interceptSignals(() => {
+        interrupt.abort();
+        process.stderr.write('faultline: interrupted: reporting what was decided so far (Ctrl-C again to quit at once)\n');
+      });
+      const options: Record<string, unknown> = { ...checkerOptions(args), signal: interrupt.signal };
       const results: (FileCheckResult | RunResult)[] = [];
       const suites: JUnitSuite[] = [];
       let worst: Validity = true;
       for (const input of inputs) {
+        if (interrupt.signal.aborted) {
+          print(`${input.kind === 'file' ? input.file : input.run.dir}: not checked (interrupted)`);
+          worst = mergeValidity(worst, 'unknown');
+          continue;
+        }
         if (input.kind === 'run') {
           const r = await (await recheck()).recheckRun(input.run, options.timeLimitMs as number | undefined);
           results.push(r);
@@ -81,8 +93,11 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         const { keys } = r;
         print(`${file}: ${verdictText(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
         if (r.error) print(`  ${r.error}`);
+        else if (r.vacuous) print(`  vacuous: ${r.vacuousReason ?? 'nothing could be checked'}`);
+        for (const w of r.warnings ?? []) print(`  warning: ${w}`);
         printAnomalies(r.anomalies, print, 10);
       }
+      stopIntercepting();
       if (args.report !== undefined) {
         const { file, history } = inputs[0] as Extract<Input, { kind: 'file' }>;
         const { writeReport } = await import('../../reports/write-report.ts');

@@ -3,7 +3,7 @@ import type { RunResult } from '../../harness/store/run-result.ts';
 import type { JUnitCase, JUnitOutcome, JUnitSuite } from './junit.ts';
 
 /** The part of a checker's result a JUnit case shows. */
-export type CheckerOutcome = Pick<CheckResult, 'valid' | 'anomalyTypes' | 'anomalies' | 'error' | 'notModels' | 'stats'> & {
+export type CheckerOutcome = Pick<CheckResult, 'valid' | 'anomalyTypes' | 'anomalies' | 'error' | 'notModels' | 'stats' | 'vacuous' | 'vacuousReason'> & {
   /** Anomalies found, when `anomalies` holds only the first few (a torture summary). */
   anomalyCount?: number;
 };
@@ -29,6 +29,11 @@ export interface CheckedSubject {
 
 function checkerOutcome(name: string, r: CheckerOutcome, replay: string | undefined): JUnitOutcome {
   const tail = replay ? `\n\nreplay: ${replay}` : '';
+  // A vacuous pass checked nothing: the gate counts it as unknown (checkers/vacuous.ts).
+  if (r.valid === true && r.vacuous) {
+    const why = `${name} had nothing to check: ${r.vacuousReason ?? 'its pass is vacuous'}`;
+    return { kind: 'error', type: 'vacuous', message: `unknown: ${why}`, text: why + tail };
+  }
   if (r.valid === true) return { kind: 'passed' };
   if (r.valid === false) {
     const total = r.anomalyCount ?? r.anomalies.length;

@@ -51,6 +51,13 @@ describe('renderJUnit', () => {
     expect(file.testcase.map((c: { name: string }) => c.name)).toEqual(['linearizable']);
   });
 
+  it('a vacuous pass (nothing to check) is an error case, never a pass', () => {
+    const vacuous: CheckResult = { ...valid('linearizable'), vacuous: true, vacuousReason: 'the history has no client operations' };
+    const doc = parser.parse(renderJUnit([junitSuite({ name: 'empty.log', checkers: { linearizable: vacuous }, replay: 'npx faultline check empty.log' })])).testsuites;
+    expect([doc.tests, doc.failures, doc.errors]).toEqual(['1', '0', '1']);
+    expect(doc.testsuite[0].testcase[0].error).toMatchObject({ type: 'vacuous', message: 'unknown: linearizable had nothing to check: the history has no client operations' });
+  });
+
   it('property: any text from a history or database still gives well-formed XML that reads back', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), (text, name) => {

@@ -25,6 +25,16 @@ describe('gateVerdict (fail closed)', () => {
     expect(gateVerdict('unknown', clean).valid).toBe('unknown');
   });
 
+  it('a vacuous pass (a checker had nothing to check) is held at unknown; a vacuous unknown or a real finding is unchanged', () => {
+    const vacuous = { linearizable: { valid: true as const, vacuous: true as const, vacuousReason: 'no operation observed the state' }, stats: { valid: true as const } };
+    expect(gateVerdict({ valid: true, checkers: vacuous }, clean)).toEqual({ valid: 'unknown', incomplete: ['the linearizable checker had nothing to check: no operation observed the state'] });
+    expect(gateVerdict({ valid: true, checkers: { stats: { valid: true } } }, clean)).toEqual({ valid: true, incomplete: [] });
+    expect(gateVerdict({ valid: false, checkers: { ...vacuous, bank: { valid: false } } }, clean).valid).toBe(false);
+    expect(gateVerdict({ valid: 'unknown', checkers: { set: { valid: 'unknown', vacuous: true } } }, clean)).toEqual({ valid: 'unknown', incomplete: [] });
+    // A reason that already explains the run is not repeated with each checker's.
+    expect(gateVerdict({ valid: true, checkers: vacuous }, { ...clean, ops: { invoked: 0, ok: 0 } }).incomplete).toEqual(['no client operation was invoked']);
+  });
+
   it('anything but the three verdicts (a corrupt result) is not a pass', () => {
     for (const v of [undefined, null, 'true', 1, 'valid']) expect(gateVerdict(v as never, clean).valid).toBe('unknown');
   });

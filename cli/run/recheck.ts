@@ -47,7 +47,7 @@ export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<
   const ops = countOps(history);
   const interrupted = old?.interrupted === true;
   const error = typeof old?.error === 'string' ? old.error : undefined;
-  const { valid, incomplete } = gateVerdict(checks.composed.valid, {
+  const { valid, incomplete } = gateVerdict(checks.composed, {
     interrupted,
     skipped: checks.skipped,
     ops,

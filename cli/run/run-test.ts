@@ -185,7 +185,7 @@ export async function runTest(spec: TestSpec, deps: RunDeps): Promise<RunOutcome
   const checks = await runCheckers(ops, deps.workload.checkers(spec), interrupted ? 10_000 : undefined);
   const counts = countOps(ops);
   const errorMessage = failure === undefined ? undefined : errorText(failure);
-  const { valid, incomplete } = gateVerdict(checks.composed.valid, { interrupted, skipped: checks.skipped, ops: counts, ...(errorMessage === undefined ? {} : { error: errorMessage }) });
+  const { valid, incomplete } = gateVerdict(checks.composed, { interrupted, skipped: checks.skipped, ops: counts, ...(errorMessage === undefined ? {} : { error: errorMessage }) });
   const result: RunResult = {
     ...checks.composed,
     valid,

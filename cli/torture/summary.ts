@@ -88,7 +88,7 @@ export function summarizeRun(p: PlannedRun, r: RunResult, exitCode: number, faul
   const checkers = Object.fromEntries(
     Object.entries(r.checkers).map(([name, c]) => [
       name,
-      { valid: c.valid, anomalyTypes: c.anomalyTypes, anomalies: c.anomalies.slice(0, KEEP_ANOMALIES).map(({ type, key, text }) => ({ type, ...(key === undefined ? {} : { key }), text })), anomalyCount: c.anomalies.length, ...(c.error ? { error: c.error } : {}), ...(c.notModels ? { notModels: c.notModels } : {}), ...(c.stats?.checkMs === undefined ? {} : { stats: { checkMs: c.stats.checkMs } }) },
+      { valid: c.valid, anomalyTypes: c.anomalyTypes, anomalies: c.anomalies.slice(0, KEEP_ANOMALIES).map(({ type, key, text }) => ({ type, ...(key === undefined ? {} : { key }), text })), anomalyCount: c.anomalies.length, ...(c.error ? { error: c.error } : {}), ...(c.notModels ? { notModels: c.notModels } : {}), ...(c.vacuous ? { vacuous: c.vacuous, vacuousReason: c.vacuousReason } : {}), ...(c.stats?.checkMs === undefined ? {} : { stats: { checkMs: c.stats.checkMs } }) },
     ]),
   );
   return {

@@ -25,6 +25,7 @@ export const casRegisterModel: Model<unknown> = {
     }
   },
   readOnly: (op) => op.f === 'read',
+  blind: (op) => op.f === 'write',
   equal: valueEqual,
   describeOp(op) {
     if (op.f === 'cas') {

@@ -12,4 +12,5 @@ export const fifoQueueModel: Model<readonly unknown[]> = {
     if (op.crashed || valueEqual(op.output, queue[0])) return queue.slice(1);
     return undefined;
   },
+  blind: (op) => op.f === 'enqueue',
 };

@@ -43,6 +43,7 @@ export const kvModel: Model<KvState> = {
     }
   },
   readOnly: (op) => op.f === 'get',
+  blind: (op) => op.f !== 'get',
   hash: (s) => s.hash >>> 0,
   equal: (a, b) => a.hash === b.hash && a.value === b.value,
   describeState: (s) => JSON.stringify(s.value),

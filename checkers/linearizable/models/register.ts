@@ -11,5 +11,6 @@ export const registerModel: Model<unknown> = {
     return op.crashed || valueEqual(op.output, state) ? state : undefined;
   },
   readOnly: (op) => op.f === 'read',
+  blind: (op) => op.f === 'write',
   equal: valueEqual,
 };

@@ -20,6 +20,7 @@ export const setModel: Model<readonly string[]> = {
     return read.length === state.length && read.every((e, i) => e === state[i]) ? state : undefined;
   },
   readOnly: (op) => op.f === 'read',
+  blind: (op) => op.f === 'add',
   equal: (a, b) => a.length === b.length && a.every((e, i) => e === b[i]),
   describeState: (s) => `#{${s.join(' ')}}`,
 };
