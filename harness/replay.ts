@@ -45,7 +45,42 @@ function optionValue(v: unknown): string {
   }
 }
 
-/** The line that re-checks one history file, for a report made by `faultline check --report`. */
-export function checkReplayCommand(file: string, checker: string): string {
-  return ['faultline', 'check', file, '--checker', checker].map(shellWord).join(' ');
+/** What, besides the file and the checker, decided a `faultline check` verdict. */
+export interface CheckReplayOptions {
+  /** `--format`, when the file's format was not detected but given. */
+  format?: string;
+  /**
+   * The checker's options as `check` handed them on (camelCase: `model`, `consistencyModel`,
+   * `perKey`, …), `timeLimitMs` among them: each becomes its flag again.
+   */
+  options?: Readonly<Record<string, unknown>>;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * The line that re-checks one history file, for `check`'s report and JUnit: every option that
+ * changed the verdict (a model, a consistency model, `--per-key`, a time limit that made it
+ * unknown…), so running it gives the same verdict.
+ */
+export function checkReplayCommand(file: string, checker: string, given: CheckReplayOptions = {}): string {
+  const args = ['faultline', 'check', file, '--checker', checker];
+  if (given.format !== undefined) args.push('--format', given.format);
+  for (const [key, value] of Object.entries(given.options ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    // Only what a flag can say: runtime handles handed to the checker (an AbortSignal) are not options.
+    if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;
+    if (key === 'timeLimitMs') {
+      args.push('--time-limit', String(Number(value) / 1000));
+      continue;
+    }
+    const flag = `--${kebab(key)}`;
+    if (value === true) args.push(flag);
+    // `--no-x` reads as false whether or not the command declares x.
+    else if (value === false) args.push(`--no-${kebab(key)}`);
+    else if (Array.isArray(value)) for (const v of value) args.push(flag, String(v));
+    else args.push(flag, String(value));
+  }
+  return args.map(shellWord).join(' ');
 }

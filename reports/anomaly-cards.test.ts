@@ -54,7 +54,7 @@ describe('type labels', () => {
 describe('the report with write skews folded in', () => {
   it('counts cards, not anomalies, in the verdict and the index, and draws each cycle once', () => {
     const results = compose([elle()]);
-    const verdict = html`${verdictSection(results, undefined)}`.value;
+    const verdict = html`${verdictSection(results, undefined, false)}`.value;
     expect(verdict).toContain('<a href="#anomaly-G2-item">G2-item (1 of 3 a write skew)</a> ×3, <a href="#anomaly-G2-item-realtime">G2-item-realtime (write skew)</a>, <a href="#anomaly-write-skew">write-skew</a></td>');
     expect(verdict).toContain('5 anomalies below');
     const section = anomaliesSection(results, new Map()).value;

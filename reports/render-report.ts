@@ -1,6 +1,6 @@
 import { pairOps, type OpPair } from '../harness/history/op.ts';
 import { availabilityPerFault, clientCompletions, outsideFaults } from '../harness/faults/availability.ts';
-import { chartOps } from './charts/chart-ops.ts';
+import { chartOps, hasTimes } from './charts/chart-ops.ts';
 import { latencyChart } from './charts/latency-chart.ts';
 import { throughputChart } from './charts/throughput-chart.ts';
 import { pageAssets } from './client-bundle.ts';
@@ -17,13 +17,13 @@ import { configurationSection } from './sections/configuration.ts';
 import { twoPhaseCommitSection } from './sections/two-phase-commit.ts';
 import { verdictWord } from '../harness/result.ts';
 import { verdictSection } from './sections/verdict.ts';
-import { encodeTimeline } from './timeline-data.ts';
+import { BY_POSITION, BY_TIME, CHUNK_ROWS, encodeTimeline } from './timeline-data.ts';
 
-function headerFacts(input: ReportInput, clientOps: number, endNs: number, generatedAt: Date): string[] {
+function headerFacts(input: ReportInput, clientOps: number, endNs: number | undefined, generatedAt: Date): string[] {
   const t = input.test;
   const facts: string[] = [];
   if (t) facts.push(`${t.db} · ${t.workload}`, `${t.nodes} nodes`, `concurrency ${t.concurrency}`);
-  facts.push(`${formatCount(clientOps)} operations over ${formatMs(endNs / 1e6)}`);
+  facts.push(endNs === undefined ? `${formatCount(clientOps)} operations, no times in the history (drawn by position)` : `${formatCount(clientOps)} operations over ${formatMs(endNs / 1e6)}`);
   if (t) facts.push(t.nemesis.length ? `faults: ${t.nemesis.join(', ')}` : 'no faults', `seed ${t.seed}`);
   facts.push(`report written ${generatedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`);
   return facts;
@@ -40,17 +40,19 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
   const clientPairs = pairs.filter((p) => p.invoke.process !== 'nemesis');
   const byInvoke = new Map<number, OpPair>(pairs.map((p) => [p.invoke.index, p]));
   const endNs = history.length === 0 ? 0 : history[history.length - 1]!.time;
+  // Porcupine logs and EDN without :time: the importers' times are positions, so draw by position.
+  const timed = hasTimes(history);
   // The run stored the windows it computed; a history checked on its own gets them from its nemesis ops.
   const windows = results?.faultWindows ?? faultWindows(history);
   const completions = clientCompletions(history);
   const availability = results?.availability ?? availabilityPerFault(history, windows, completions);
-  const ops = chartOps(clientPairs, endNs);
+  const ops = chartOps(clientPairs, timed ? endNs : history.length - 1, timed ? 'time' : 'position');
   const replay = input.replay ?? (typeof results?.replay === 'string' ? results.replay : input.test ? replayCommand(input.test) : undefined);
   const title = input.test?.name ?? input.title ?? 'history';
   const word = verdictWord(results?.valid);
   const { script, style, scriptHash } = await pageAssets();
-  const timeline = encodeTimeline(pairs);
-  const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })), chunks: timeline.index };
+  const timeline = encodeTimeline(pairs, CHUNK_ROWS, timed ? BY_TIME : BY_POSITION);
+  const pageData: PageData = { windows: windows.map((w) => ({ fault: w.fault, start: w.start / 1000, end: w.end / 1000 })), chunks: timeline.index, ...(timed ? {} : { axis: 'position' as const }) };
   const csp = `default-src 'none'; script-src ${scriptHash}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const hasAnomalies = Object.values(results?.checkers ?? {}).some((c) => c.anomalies.length > 0);
   const twoPc = twoPhaseCommitSection(results?.checkers['2pc']);
@@ -74,10 +76,10 @@ export async function renderReport(input: ReportInput, files?: readonly RunFile[
 <style>${trusted(style)}</style>
 </head><body>
 <header class="top"><div class="brand">faultline report</div><h1>${title}</h1>
-<p class="facts">${headerFacts(input, clientPairs.length, endNs, generatedAt).map((f) => html`<span>${f}</span>`)}</p>
+<p class="facts">${headerFacts(input, clientPairs.length, timed ? endNs : undefined, generatedAt).map((f) => html`<span>${f}</span>`)}</p>
 <nav class="sections">${nav.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav></header>
 <main>
-${verdictSection(results, replay)}
+${verdictSection(results, replay, input.test?.seed !== undefined)}
 ${anomaliesSection(results, byInvoke)}
 <section id="charts"><h2>Latency</h2>${latencyChart(ops, windows)}<h2>Throughput</h2>${throughputChart(ops, windows)}</section>
 <section id="availability"><h2>Availability per fault</h2>${availabilityTable(availability, outsideFaults(completions, windows))}</section>

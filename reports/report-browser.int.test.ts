@@ -9,6 +9,9 @@ import type { CycleExplanation } from '../checkers/explanations.ts';
 import { g2ItemRun, HOSTILE, hostileRun, longReadsRun, nonlinearizableRun, storeRun, validRun, type FixtureRun } from '../test/support/report-runs.ts';
 import { faultWindows } from '../harness/faults/windows.ts';
 import { writeReport } from './write-report.ts';
+import { linearizableChecker } from '../checkers/linearizable/linearizable-checker.ts';
+import { parseHistoryText } from '../harness/importers/read-history.ts';
+import { compose } from '../harness/result.ts';
 
 /** Screenshots land here for a person to look at; the folder is git-ignored. */
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
@@ -159,5 +162,28 @@ describe('report.html in headless Chromium', () => {
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);
     }
+  });
+
+  it('draws a history without times (a Porcupine log) by position: timeline ticks, tooltips and charts', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) lines.push(`INFO  jepsen.util - ${i % 4}\t:invoke\t:write\t${i}`, `INFO  jepsen.util - ${i % 4}\t:ok\t:write\t${i}`);
+    const history = parseHistoryText(`${lines.join('\n')}\n`, 'etcd.log');
+    const out = join(store, 'untimed.html');
+    await writeReport({ history, results: compose([await linearizableChecker.check(history, {})]), out, title: 'etcd.log', replay: 'faultline check etcd.log --checker linearizable' });
+    const page = await browser.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(pathToFileURL(out).href);
+    await page.waitForFunction(() => window.faultlineReady === true, null, { timeout: 20_000 });
+    expect(await page.locator('header .facts').textContent()).toContain('40 operations, no times in the history (drawn by position)');
+    const ticks = await page.locator('#timeline svg.timeline text.tick').allTextContents();
+    expect(ticks.length).toBeGreaterThan(2);
+    expect(ticks.every((t) => /^#\d+$/.test(t))).toBe(true);
+    expect(await page.locator('.tl-pos').textContent()).toContain('#0 to #');
+    await page.locator('#timeline g.op').nth(2).hover();
+    expect(await page.locator('.tooltip').textContent()).toContain('no times in the history · ok 1 entry later');
+    expect(await page.locator('#charts').textContent()).toContain('position in the history (it has no times)');
+    await page.locator('#timeline').screenshot({ path: join(ARTIFACTS, 'report-untimed-timeline.png') });
+    expect(problems).toEqual([]);
   });
 });

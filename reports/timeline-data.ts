@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { OpPair } from '../harness/history/op.ts';
+import type { Op, OpPair } from '../harness/history/op.ts';
 import { describeOp } from './format.ts';
 
 /**
@@ -38,7 +38,16 @@ const OUTCOME_CODE = { ok: 0, fail: 1, info: 2 } as const;
 /** Longest description kept per op; the anomaly sections show whole values. */
 export const DESCRIPTION_CHARS = 100;
 
-export function timelineData(pairs: readonly OpPair[]): TimelineData {
+/**
+ * An op's time for the timeline, ns. A history without times is laid out by position instead:
+ * one µs per position, so positions survive the rounding to whole µs and the page reads µs as
+ * positions (`PageData.axis`).
+ */
+export type TimeOf = (op: Op) => number;
+export const BY_TIME: TimeOf = (op) => op.time;
+export const BY_POSITION: TimeOf = (op) => op.index * 1000;
+
+export function timelineData(pairs: readonly OpPair[], timeOf: TimeOf = BY_TIME): TimelineData {
   const data: TimelineData = { n: pairs.length, fs: [], nodes: [], p: [], f: [], t: [], d: [], o: [], i: [], c: [], v: [], nd: [], e: [] };
   const fIndex = new Map<string, number>();
   const nodeIndex = new Map<string, number>();
@@ -54,14 +63,14 @@ export function timelineData(pairs: readonly OpPair[]): TimelineData {
   let prevT = 0;
   let prevI = 0;
   pairs.forEach(({ invoke, completion }, row) => {
-    const t = Math.round(invoke.time / 1000);
+    const t = Math.round(timeOf(invoke) / 1000);
     data.p.push(invoke.process === 'nemesis' ? -1 : invoke.process);
     data.f.push(intern(fIndex, data.fs, invoke.f));
     data.t.push(t - prevT);
     prevT = t;
     data.i.push(invoke.index - prevI);
     prevI = invoke.index;
-    data.d.push(completion ? Math.max(0, Math.round(completion.time / 1000) - t) : -1);
+    data.d.push(completion ? Math.max(0, Math.round(timeOf(completion) / 1000) - t) : -1);
     data.o.push(completion && completion.type !== 'invoke' ? OUTCOME_CODE[completion.type] : 3);
     data.c.push(completion ? completion.index - invoke.index : -1);
     data.v.push(describeOp(invoke, completion, DESCRIPTION_CHARS));
@@ -92,14 +101,14 @@ export const CHUNK_ROWS = 10_000;
  * The timeline as chunks of gzip + base64 (the page inflates one with the browser's
  * DecompressionStream only when a page of the timeline needs it), and their index.
  */
-export function encodeTimeline(pairs: readonly OpPair[], chunkRows = CHUNK_ROWS): { index: ChunkIndex; chunks: string[] } {
+export function encodeTimeline(pairs: readonly OpPair[], chunkRows = CHUNK_ROWS, timeOf: TimeOf = BY_TIME): { index: ChunkIndex; chunks: string[] } {
   const index: ChunkIndex = { rows: chunkRows, n: pairs.length, firstIndex: [], firstTime: [] };
   const chunks: string[] = [];
   for (let from = 0; from < pairs.length; from += chunkRows) {
     const slice = pairs.slice(from, from + chunkRows);
     index.firstIndex.push(slice[0]!.invoke.index);
-    index.firstTime.push(Math.round(slice[0]!.invoke.time / 1000));
-    chunks.push(gzipSync(JSON.stringify(timelineData(slice)), { level: 6 }).toString('base64'));
+    index.firstTime.push(Math.round(timeOf(slice[0]!.invoke) / 1000));
+    chunks.push(gzipSync(JSON.stringify(timelineData(slice, timeOf)), { level: 6 }).toString('base64'));
   }
   return { index, chunks };
 }

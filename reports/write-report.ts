@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../harness/errors.ts';
+import { checkOutputPath } from '../harness/output-path.ts';
 import { renderReport } from './render-report.ts';
 import type { ReportInput } from './report-input.ts';
 import { listRunFiles } from './run-files.ts';
@@ -8,6 +9,14 @@ import { listRunFiles } from './run-files.ts';
 export interface WrittenReport {
   file: string;
   bytes: number;
+}
+
+/**
+ * Refuses, before any checking, a `--report` path that cannot be written or that is one of the
+ * `inputs` (the history would be overwritten with HTML).
+ */
+export function checkReportPath(path: string, inputs: readonly string[]): Promise<void> {
+  return checkOutputPath(path, 'the report', inputs);
 }
 
 /**

@@ -56,7 +56,13 @@ export const MODEL_IMPLIES: Record<string, string[]> = {
 
 /** Anomalies each model forbids directly; weaker models' prohibitions are inherited. */
 export const PROHIBITS: Record<string, string[]> = {
-  'read-uncommitted': ['G0', 'duplicate-elements', 'cyclic-versions'],
+  // As in Elle, anomalies no Adya history can have: versions out of any order, and (Elle's
+  // "garbage reads", which it names but does not report) a value no transaction wrote.
+  'read-uncommitted': ['G0', 'duplicate-elements', 'cyclic-versions', 'garbage-read'],
+  // These imply nothing weaker here (view serializability allows some write cycles), but no
+  // serial execution, one copy or not, reads a value nobody wrote or versions out of any order.
+  'view-serializable': ['duplicate-elements', 'cyclic-versions', 'garbage-read'],
+  'one-copy-serializable': ['duplicate-elements', 'cyclic-versions', 'garbage-read'],
   'read-committed': ['G1'],
   'cursor-stability': ['G1', 'lost-update', 'G-cursor'],
   'monotonic-view': ['G1', 'G-monotonic'],

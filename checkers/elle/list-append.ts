@@ -5,30 +5,14 @@ import type { EdgeKind } from '../explanations.ts';
 import type { TxnAnalysis } from './check-transactions.ts';
 import type { StepWhy } from './explain.ts';
 import { Rel, type DepGraphBuilder } from './graph.ts';
-import { LostUpdates, txnOp } from './txn-anomalies.ts';
-import { grownInt32, grownUint8, int32s, uint8s } from './typed-arrays.ts';
-import { FAIL, INFO, OK, type Key, type Txns } from './txns.ts';
-import { duplicates, isPrefix, listEqual, sameValue, show, showKey, vkey } from './values.ts';
+import { garbageRead, LostUpdates, txnOp } from './txn-anomalies.ts';
+import { grownInt32, int32s } from './typed-arrays.ts';
+import { internalAndFutureReads } from './list-append-internal.ts';
+import { appendsOutOfOrder, dirtyUpdates, newKeyState, type Appends, type KeyState } from './list-append-versions.ts';
+import { FAIL, OK, type Key, type Txns } from './txns.ts';
+import { duplicates, isPrefix, occurrences, sameValue, show, showKey, vkey } from './values.ts';
 
 const EMPTY: readonly unknown[] = [];
-
-/** Per key: the version order recovered from the longest read, and its appended elements. */
-interface KeyState {
-  key: Key;
-  /** Element (by {@link vkey}) → slot id. */
-  slots: Map<unknown, number>;
-  longest: readonly unknown[] | null;
-  longestTxn: number;
-  /** Slot ids in version order (distinct elements of the longest read). */
-  order: number[];
-  /** Slots appended by ok/info transactions that no read observed: after all of `order`. */
-  unread: number[];
-  /** Index in the longest read of the first element a failed transaction appended, or -1. */
-  firstFailed: number;
-  /** Index in the longest read where an element repeats for the first time, or -1. */
-  firstDuplicate: number;
-  incompatibleSeen: boolean;
-}
 
 /**
  * Elle's list-append analysis. Appends are unique per key, so every read reveals a prefix of the
@@ -53,7 +37,8 @@ class ListAppend {
   readonly keys = new Map<Key, KeyState>();
   private writer: Int32Array;
   private pos: Int32Array;
-  private intermediate: Uint8Array;
+  /** Per slot: the slot its transaction appends to the same key next (-1: none, so not an intermediate append). */
+  private ownNext: Int32Array;
   private readonly values: unknown[] = [];
   /** Per micro-op (flattened; txn t's start at `mopStart[t]`): its key, and the slot it appends or its read ends on (-1: empty read). */
   private readonly mopStart: Int32Array;
@@ -73,13 +58,13 @@ class ListAppend {
     const capacity = 1024 + total;
     this.writer = int32s(capacity, -1);
     this.pos = int32s(capacity, -1);
-    this.intermediate = uint8s(capacity);
+    this.ownNext = int32s(capacity, -1);
   }
 
   private keyState(k: Key): KeyState {
     let ks = this.keys.get(k);
     if (!ks) {
-      ks = { key: k, slots: new Map(), longest: null, longestTxn: -1, order: [], unread: [], firstFailed: -1, firstDuplicate: -1, incompatibleSeen: false };
+      ks = newKeyState(k);
       this.keys.set(k, ks);
     }
     return ks;
@@ -97,10 +82,14 @@ class ListAppend {
     return slot;
   }
 
+  private appends(): Appends {
+    return { txns: this.txns, anomalies: this.anomalies, writer: this.writer, ownNext: this.ownNext, values: this.values };
+  }
+
   private grow(): void {
     this.writer = grownInt32(this.writer, 0, -1);
     this.pos = grownInt32(this.pos, 0, -1);
-    this.intermediate = grownUint8(this.intermediate, 0);
+    this.ownNext = grownInt32(this.ownNext, 0, -1);
   }
 
   /** Pass 1: who appended what, intermediate appends, each key's longest read, per-txn anomalies. */
@@ -124,7 +113,10 @@ class ListAppend {
           if (prior >= 0) this.duplicateAppend ??= duplicateAppendMessage(txns, prior, t, k, v);
           this.writer[slot] = t;
           const before = lastMopOn(mops, j, k, 'append');
-          if (before >= 0) this.intermediate[mopSlot[base + before]!] = 1;
+          if (before >= 0) {
+            this.ownNext[mopSlot[base + before]!] = slot;
+            ks.ownAppends = true;
+          }
         } else if (ok) {
           const list = (v as readonly unknown[] | null) ?? EMPTY;
           if (list.length > 0) mopSlot[base + j] = this.slotFor(ks, list[list.length - 1]);
@@ -135,14 +127,14 @@ class ListAppend {
         }
       }
       if (ok && mops.length > 1) {
-        this.internalAndFutureReads(t, mops);
+        internalAndFutureReads(txns, this.anomalies, t, mops);
         lost.add(t, mops);
       }
     }
     if (!this.duplicateAppend) lost.report(txns, this.anomalies);
   }
 
-  /** Pass 2: each key's version order, unread appends, aborted and duplicate elements, dirty updates. */
+  /** Pass 2: each key's version order, unread appends, aborted, unwritten and duplicate elements, dirty updates, appends out of their transaction's order. */
   buildOrders(): void {
     const { writer, pos, txns } = this;
     for (const ks of this.keys.values()) {
@@ -157,12 +149,14 @@ class ListAppend {
         ks.order.push(slot);
         const w = writer[slot]!;
         if (w >= 0 && txns.type[w] === FAIL && ks.firstFailed < 0) ks.firstFailed = i;
+        if (w < 0 && ks.firstGarbage < 0) ks.firstGarbage = i;
       }
       for (const slot of ks.slots.values()) {
         const w = writer[slot]!;
         if (pos[slot] === -1 && w >= 0 && txns.type[w] !== FAIL) ks.unread.push(slot);
       }
-      this.dirtyUpdates(ks);
+      dirtyUpdates(this.appends(), ks);
+      if (ks.ownAppends) appendsOutOfOrder(this.appends(), ks, ks.longestTxn, longest, ks.order, (s) => pos[s]!);
     }
   }
 
@@ -194,7 +188,7 @@ class ListAppend {
           const w = writer[slot]!;
           if (w >= 0 && w !== t) {
             if (type[w] !== FAIL) builder.link(w, t, Rel.wr);
-            if (this.intermediate[slot]) this.intermediateRead(t, w, ks.key, list);
+            if (this.ownNext[slot]! >= 0) this.intermediateRead(t, w, ks.key, list);
           }
           if (lastPos < 0) continue;
         }
@@ -292,19 +286,35 @@ class ListAppend {
           text: incompatibleText(ks.key, list, txnOp(txns, t), longest, txnOp(txns, ks.longestTxn)),
         });
       }
-      this.abortedReads(t, ks, list, 0);
+      this.uncommittedReads(t, ks, list, 0);
       this.duplicateElements(t, ks, list);
+      if (ks.ownAppends && !ks.cyclicSeen) {
+        const at = new Map<number, number>();
+        for (let i = 0; i < list.length; i++) {
+          const slot = ks.slots.get(vkey(list[i]));
+          if (slot !== undefined && !at.has(slot)) at.set(slot, i);
+        }
+        appendsOutOfOrder(this.appends(), ks, t, list, [...at.keys()], (s) => at.get(s) ?? -1);
+      }
       return;
     }
-    if (ks.firstFailed >= 0 && list.length > ks.firstFailed) this.abortedReads(t, ks, list, ks.firstFailed);
+    // Compatible: every element is in the longest read, where the first aborted or unwritten one sits.
+    const uncommitted = ks.firstFailed < 0 ? ks.firstGarbage : ks.firstGarbage < 0 ? ks.firstFailed : Math.min(ks.firstFailed, ks.firstGarbage);
+    if (uncommitted >= 0 && list.length > uncommitted) this.uncommittedReads(t, ks, list, uncommitted);
     if (ks.firstDuplicate >= 0 && list.length > ks.firstDuplicate) this.duplicateElements(t, ks, list);
   }
 
-  private abortedReads(t: number, ks: KeyState, list: readonly unknown[], from: number): void {
+  /**
+   * Elements of a read no committed or crashed transaction appended: G1a for each a failed
+   * transaction appended, one garbage read for those nobody appended.
+   */
+  private uncommittedReads(t: number, ks: KeyState, list: readonly unknown[], from: number): void {
     const { txns, writer } = this;
+    let garbage: number[] | undefined;
     for (let i = from; i < list.length; i++) {
       const slot = ks.slots.get(vkey(list[i]));
       const w = slot === undefined ? -1 : writer[slot]!;
+      if (w < 0) (garbage ??= []).push(i);
       if (w < 0 || txns.type[w] !== FAIL) continue;
       this.anomalies.add({
         type: 'G1a',
@@ -314,6 +324,7 @@ class ListAppend {
         text: `op ${txnOp(txns, t)} read key ${showKey(ks.key)} = ${show(list, [i])}, observing ${show(list[i])}, which op ${txnOp(txns, w)} appended in a transaction that failed (aborted read)`,
       });
     }
+    if (garbage) garbageRead(txns, this.anomalies, t, ks.key, list, garbage);
   }
 
   private duplicateElements(t: number, ks: KeyState, list: readonly unknown[]): void {
@@ -340,101 +351,6 @@ class ListAppend {
       text: `op ${txnOp(txns, t)} read key ${showKey(k)} = ${show(list)}, ending in ${show(element)}, an intermediate append: op ${txnOp(txns, w)} appended to ${showKey(k)} again later in the same transaction (intermediate read)`,
     });
   }
-
-  /**
-   * Elle's dirty update: in a key's version order, appends by failed transactions are followed by
-   * one that committed. Appends of crashed (info) transactions neither start nor end such a run.
-   */
-  private dirtyUpdates(ks: KeyState): void {
-    const { txns, writer } = this;
-    let failedFirst = -1;
-    let run: number[] = [];
-    for (const slot of ks.order) {
-      const w = writer[slot]!;
-      const type = w < 0 ? INFO : txns.type[w];
-      if (type === INFO) {
-        run.push(slot);
-      } else if (type === FAIL) {
-        if (failedFirst < 0) {
-          failedFirst = w;
-          run = [];
-        }
-        run.push(slot);
-      } else {
-        if (failedFirst >= 0) {
-          const values = [...run, slot].map((s) => this.values[s]);
-          this.anomalies.add({
-            type: 'dirty-update',
-            key: ks.key,
-            ops: [txnOp(txns, failedFirst), txnOp(txns, w)],
-            explanation: { key: ks.key, values, failed: txnOp(txns, failedFirst), committed: txnOp(txns, w) },
-            text:
-              `key ${showKey(ks.key)}'s version order has ${show(values.slice(0, -1))} from op ${txnOp(txns, failedFirst)}, a transaction that failed, ` +
-              `then ${show(values[values.length - 1])} appended on top by op ${txnOp(txns, w)}, which committed (dirty update)`,
-          });
-        }
-        failedFirst = -1;
-        run = [];
-      }
-    }
-  }
-
-  /**
-   * Elle's internal consistency (a read disagrees with the transaction's own earlier reads and
-   * appends to that key) and future reads (a read observes an append the transaction makes later).
-   */
-  private internalAndFutureReads(t: number, mops: readonly MicroOp[]): void {
-    const { txns } = this;
-    const op = txnOp(txns, t);
-    let internalSeen = false;
-    let futureSeen = false;
-    for (let j = 0; j < mops.length; j++) {
-      const [f, k, v] = mops[j]!;
-      if (f === 'append') {
-        if (futureSeen) continue;
-        for (let i = 0; i < j; i++) {
-          const [g, k2, read] = mops[i]!;
-          if (g !== 'r' || k2 !== k || !contains((read as unknown[] | null) ?? EMPTY, v)) continue;
-          futureSeen = true;
-          this.anomalies.add({
-            type: 'future-read',
-            key: k,
-            ops: [op],
-            explanation: { op, key: k, read, element: v, mop: i },
-            text: `op ${op} read key ${showKey(k)} = ${show(read, occurrences((read as unknown[] | null) ?? EMPTY, [{ element: v }]))}, which includes ${show(v)}, a value the same transaction appends only later`,
-          });
-          break;
-        }
-        continue;
-      }
-      if (internalSeen) continue;
-      const list = (v as readonly unknown[] | null) ?? EMPTY;
-      const expected = expectedState(mops, j, k);
-      if (!expected) continue;
-      const fits = expected.known
-        ? listEqual(list, expected.tail)
-        : list.length >= expected.tail.length && listEqual(list.slice(list.length - expected.tail.length), expected.tail);
-      if (fits) continue;
-      internalSeen = true;
-      const differ = expected.known ? [firstDifference(list, expected.tail, sameValue)] : [];
-      const shown = expected.known ? show(expected.tail, differ) : `[…${expected.tail.map((e) => `, ${show(e)}`).join('')}]`;
-      this.anomalies.add({
-        type: 'internal',
-        key: k,
-        ops: [op],
-        explanation: { op, key: k, read: list, expected: expected.tail, expectedPrefixKnown: expected.known, mop: j },
-        text: `op ${op} read key ${showKey(k)} = ${show(list, differ)}, but its own earlier micro-ops on ${showKey(k)} imply ${shown}`,
-      });
-    }
-  }
-}
-
-/** Where the elements of `of` occur in `list`: the positions the text must keep visible. */
-function occurrences(list: readonly unknown[], of: readonly { element: unknown }[]): number[] {
-  const wanted = new Set(of.map((d) => vkey(d.element)));
-  const at: number[] = [];
-  for (let i = 0; i < list.length; i++) if (wanted.has(vkey(list[i]))) at.push(i);
-  return at;
 }
 
 /** Two reads of a key, neither a prefix of the other; when they are long, where they part ways. */
@@ -448,33 +364,10 @@ function incompatibleText(k: Key, list: readonly unknown[], listOp: number, long
   );
 }
 
-function contains(list: readonly unknown[], v: unknown): boolean {
-  for (const e of list) if (sameValue(e, v)) return true;
-  return false;
-}
-
 function duplicateAppendMessage(txns: Txns, prior: number, t: number, k: Key, v: unknown): string {
   return prior === t
     ? `op ${txnOp(txns, t)} appended ${show(v)} to key ${showKey(k)} twice; list-append needs every appended value to be unique per key`
     : `value ${show(v)} was appended to key ${showKey(k)} by both op ${txnOp(txns, prior)} and op ${txnOp(txns, t)}; list-append needs every appended value to be unique per key`;
-}
-
-/** What a transaction's earlier micro-ops say key `k` holds at micro-op `j`: a known list, or a known tail. */
-function expectedState(mops: readonly MicroOp[], j: number, k: Key): { known: boolean; tail: unknown[] } | undefined {
-  let appended: unknown[] | undefined;
-  for (let i = j - 1; i >= 0; i--) {
-    const mop = mops[i]!;
-    if (mop[1] !== k) continue;
-    const v = mop[2];
-    if (mop[0] === 'append') {
-      (appended ??= []).push(v);
-      continue;
-    }
-    if (!appended) return { known: true, tail: (v as unknown[] | null) ?? [] };
-    appended.reverse();
-    return { known: true, tail: [...((v as unknown[] | null) ?? EMPTY), ...appended] };
-  }
-  return appended ? { known: false, tail: appended.reverse() } : undefined;
 }
 
 /** Index of the last micro-op before `j` with this f and key, or -1. */

@@ -17,7 +17,8 @@ const BASE: Readonly<Record<string, string>> = {
   'duplicate-elements': 'duplicate elements: one appended value appears more than once in a list',
   'incompatible-order': 'incompatible order: two reads of the same key disagree on the order of its elements',
   'future-read': 'future read: a transaction read a value that had not been written yet',
-  'cyclic-versions': 'cyclic versions: the inferred version orders of a key contradict each other',
+  'cyclic-versions': 'cyclic versions: the inferred version orders of a key contradict each other (e.g. a read shows one transaction’s appends in another order than it made them)',
+  'garbage-read': 'garbage read: a transaction read a value that no transaction wrote, not even one that failed',
   'empty-transaction-graph': 'nothing to check: the dependency graph had no edges, so no cycle could have been found',
   'cycle-search-timeout': 'the cycle search ran out of time: anomalies found so far are reported, the rest is unknown',
 };

@@ -5,7 +5,7 @@ import type { EdgeKind } from '../explanations.ts';
 import type { TxnAnalysis } from './check-transactions.ts';
 import type { StepWhy } from './explain.ts';
 import { Rel, type DepGraphBuilder } from './graph.ts';
-import { LostUpdates, txnOp } from './txn-anomalies.ts';
+import { garbageRead, LostUpdates, txnOp } from './txn-anomalies.ts';
 import { FAIL, OK, type Key, type Txns } from './txns.ts';
 import { sameValue, show, showKey, vkey } from './values.ts';
 
@@ -127,6 +127,7 @@ class RwRegister {
     return undefined;
   }
 
+  /** Reads of values a failed transaction wrote (G1a), nobody wrote (garbage), or were overwritten within their transaction (G1b). */
   private abortedAndIntermediateReads(): void {
     const { txns } = this;
     for (let t = 0; t < txns.count; t++) {
@@ -136,6 +137,7 @@ class RwRegister {
         const rk = this.keys.get(k)!;
         const s = rk.slots.get(vkey(v));
         const w = s === undefined ? -1 : rk.writer[s]!;
+        if (w < 0) garbageRead(txns, this.anomalies, t, k, v);
         if (w < 0 || w === t) continue;
         const op = txnOp(txns, t);
         const wop = txnOp(txns, w);

@@ -10,6 +10,27 @@ export function txnOp(txns: Txns, t: number): number {
 }
 
 /**
+ * A garbage read (Elle's "garbage reads": a read observes a state no write could have produced):
+ * `read` holds values no transaction wrote to key `k` — not one that committed, crashed or
+ * failed. `at` are their positions in a list read; for a register read, omit it.
+ */
+export function garbageRead(txns: Txns, anomalies: AnomalyList, t: number, k: Key, read: unknown, at?: readonly number[]): void {
+  const op = txnOp(txns, t);
+  const list = at ? (read as readonly unknown[]) : undefined;
+  const elements = list ? [...new Map(at!.map((i) => [vkey(list[i]), list[i]])).values()] : [read];
+  const what = elements.length === 1 ? show(elements[0]) : `any of ${show(elements)}`;
+  anomalies.add({
+    type: 'garbage-read',
+    key: k,
+    ops: [op],
+    explanation: { reader: op, key: k, read, elements },
+    text: list
+      ? `op ${op} read key ${showKey(k)} = ${show(read, at)}, but no transaction appended ${what} to ${showKey(k)}, not even one that failed (garbage read)`
+      : `op ${op} read key ${showKey(k)} = ${show(read)}, but no transaction wrote ${what} to ${showKey(k)}, not even one that failed (garbage read)`,
+  });
+}
+
+/**
  * Elle's lost update: two or more committed transactions read the same version of a key and
  * then wrote that key. Whatever the version order, one of them overwrote (or appended after) a
  * state the other never saw. Found directly, without needing the version order. Feed it each

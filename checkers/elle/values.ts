@@ -46,3 +46,11 @@ export function duplicates(list: readonly unknown[]): { element: unknown; count:
   }
   return [...counts.values()].filter((c) => c.count > 1);
 }
+
+/** Where the elements of `of` occur in `list`: the positions an abbreviated text must keep visible. */
+export function occurrences(list: readonly unknown[], of: readonly { element: unknown }[]): number[] {
+  const wanted = new Set(of.map((d) => vkey(d.element)));
+  const at: number[] = [];
+  for (let i = 0; i < list.length; i++) if (wanted.has(vkey(list[i]))) at.push(i);
+  return at;
+}

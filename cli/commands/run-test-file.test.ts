@@ -74,6 +74,17 @@ describe('faultline run --test', () => {
     expect(JSON.stringify(rechecked)).toContain('writes-counted');
   });
 
+  it('refuses a workload whose own checker is named otherwise than its use, before anything starts', async () => {
+    const path = join(dir, 'misnamed.mjs');
+    const register = JSON.stringify(new URL('../../workloads/register/register.ts', import.meta.url).href);
+    await writeFile(path, `import { casRegister } from ${register};
+export default { database: 'memory', workload: { ...casRegister, name: 'own-register', checkers: () => [{ name: 'mine', checker: { name: 'yours', check: () => undefined } }, { name: '' }] } };
+`);
+    const { code, stderr } = await cli('run', '--test', path, '--store', dir);
+    expect(stderr).toBe('faultline: the own-register workload: checkers(test)[0]: the checker is named "yours", not "mine"; checkers(test)[1].name must be a non-empty string\n');
+    expect(code).toBe(254);
+  });
+
   it('refuses --db and --workload beside it', async () => {
     const file = await testFile('refused', 'nodes: 3');
     const { code, stderr } = await cli('run', '--test', file, '--workload', 'register');

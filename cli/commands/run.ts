@@ -6,12 +6,12 @@ import { getNemesis, nemeses as nemesisRegistry, nemesisNames } from '../../neme
 import type { NemesisFactory } from '../../harness/nemesis.ts';
 import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
 import { workloadNames, workloads } from '../../workloads/registry.ts';
-import { clientFactory, defaultNodes, nodeCountProblem, type Workload } from '../../workloads/workload.ts';
+import { checkerUseProblems, clientFactory, defaultNodes, nodeCountProblem, type Workload } from '../../workloads/workload.ts';
 import type { Backend } from '../../harness/backend.ts';
 import type { FullDatabase } from '../../harness/database.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
-import { EXIT, InputError, isInputError } from '../../harness/errors.ts';
+import { EXIT, InputError, errorText, isInputError } from '../../harness/errors.ts';
 import type { TestDefinition } from '../../api/define.ts';
 import { loadTestFile, withTest, type LoadedTest } from '../run/test-file.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
@@ -239,6 +239,15 @@ export function resolveSpec(given: TestSpec, env: RunEnvironment): ResolvedRun {
     const why = f.unsupported?.(db, spec, spec.nemesisVariants?.[f.name] ?? []);
     if (why) throw new InputError(`--nemesis ${f.name} cannot run against ${db.name}: ${why}`);
   }
+  // A test file's workload is user code: what it asks to be checked with is checked here, before any container starts.
+  let uses: unknown;
+  try {
+    uses = workload.checkers(spec);
+  } catch (err) {
+    throw new InputError(`the ${workload.name} workload's checkers(test) threw: ${errorText(err, { name: false })}`);
+  }
+  const useProblems = checkerUseProblems(uses);
+  if (useProblems.length > 0) throw new InputError(`the ${workload.name} workload: ${useProblems.join('; ')}`);
   return { spec, deps: { backend: env.backend, db, workload, nemeses } };
 }
 

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { usage } from './index.ts';
 import { startStoreServer } from '../../reports/serve/store-server.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
-import { numberFlag } from '../number-flag.ts';
+import { numberFlags } from '../number-flag.ts';
 
 interface ServeArgs {
   store: string;
@@ -15,10 +15,12 @@ export function serveCommand(): CommandModule<object, ServeArgs> {
   return {
     ...usage('serve'),
     builder: (y: Argv) =>
-      y
-        .option('store', { type: 'string', default: 'store', describe: 'the store folder' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback by default: the store is not shared)' })
-        .option('port', numberFlag('port to listen on (0 picks a free one)', 8080)) as unknown as Argv<ServeArgs>,
+      numberFlags(
+        y
+          .option('store', { type: 'string', default: 'store', describe: 'the store folder' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (loopback by default: the store is not shared)' }),
+        { port: { describe: 'port to listen on (0 picks a free one)', default: 8080, integer: true, min: 0, max: 65535 } },
+      ) as unknown as Argv<ServeArgs>,
     handler: async (args) => {
       const started = await startStoreServer({ store: args.store, host: args.host, port: args.port });
       if (!started.loopback) process.stderr.write(`faultline: warning: listening on ${args.host}, so anyone who can reach this machine can read the store\n`);

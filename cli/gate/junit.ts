@@ -1,6 +1,6 @@
-import { stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { create } from 'xmlbuilder2';
+import { checkOutputPath } from '../../harness/output-path.ts';
 import { InputError } from '../../harness/errors.ts';
 
 /** What happened to one test case. A JUnit `failure` is a finding; an `error` is "could not decide". */
@@ -97,9 +97,7 @@ export async function writeJUnit(file: string, suites: readonly JUnitSuite[]): P
   }
 }
 
-/** Fails before any work when the JUnit file could not be written at the end (exit 254). */
-export async function checkWritable(file: string): Promise<void> {
-  const dir = await stat(dirname(file)).catch(() => undefined);
-  if (!dir?.isDirectory()) throw new InputError('cannot write the JUnit file: no such folder', file);
-  if ((await stat(file).catch(() => undefined))?.isDirectory()) throw new InputError('cannot write the JUnit file: is a folder', file);
+/** Fails before any work when the JUnit file could not be written at the end, or is one of `inputs` (exit 254). */
+export function checkWritable(file: string, inputs: readonly string[] = []): Promise<void> {
+  return checkOutputPath(file, 'the JUnit file', inputs);
 }

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
 import { InputError } from '../../harness/errors.ts';
 import { checkTestName } from '../../harness/store/store.ts';
 import { TEST_DEFAULTS } from '../../harness/test-spec.ts';
+import { ISOLATIONS } from '../../workloads/sql/sql-dialect.ts';
+import { readNumber, RUN_SETTING_BOUNDS } from '../number-flag.ts';
 
 /** A database or workload in the matrix, possibly with its own options (several variants of one). */
 export interface Variant {
@@ -107,7 +109,20 @@ class Problems {
   }
 }
 
-const SETTINGS: Record<string, keyof RunSettings> = {
+/**
+ * Runs per combination. Each run takes at least its time limit plus a cluster's start, so 10,000
+ * seeds of one combination are a week of 60-second runs; a larger number is a typo, and the
+ * planner would hold every run in memory before the first started.
+ */
+export const MAX_SEEDS = 10_000;
+
+/** A matrix file is a few dozen lines; past this it is not one (and deep nesting stays small). */
+const MAX_MATRIX_BYTES = 64 * 1024;
+
+/** YAML aliases (`*name`) one file may expand: a few reuse a list, many are a "billion laughs" bomb. */
+const MAX_ALIASES = 100;
+
+const SETTINGS: Record<keyof typeof RUN_SETTING_BOUNDS, keyof RunSettings> = {
   nodes: 'nodes',
   concurrency: 'concurrency',
   rate: 'rate',
@@ -148,14 +163,21 @@ export async function readMatrixFile(file: string, known: KnownNames): Promise<M
 }
 
 export function parseMatrix(text: string, file: string, known: KnownNames): MatrixInput {
+  if (text.length > MAX_MATRIX_BYTES) throw new InputError(`a matrix file is at most ${MAX_MATRIX_BYTES / 1024} KB (this one is ${Math.ceil(text.length / 1024)} KB); is it the right file?`, file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new InputError(`not valid YAML or JSON: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, file, e.linePos?.[0].line);
+    const what = e.message.includes('call stack') ? 'nested too deeply' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError(`not valid YAML or JSON: ${what}`, file, e.linePos?.[0].line);
   }
   const problems = new Problems(doc, lines);
-  const root = doc.toJS() as unknown;
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    throw new InputError(`its YAML aliases (*name) expand to too much data (a "billion laughs" file?); write the values out instead`, file, firstAliasLine(doc, lines));
+  }
   if (!isMap(doc.contents) || typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw new InputError('expected a mapping of matrix keys (databases, workloads, nemesis, seeds, …)', file, 1);
   }
@@ -163,25 +185,30 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
   const out: MatrixInput = {};
   for (const k of Object.keys(o)) if (!KEYS.includes(k)) problems.add([k], `unknown key ${JSON.stringify(k)}; expected one of ${KEYS.join(', ')}`);
 
-  const count = (k: string, min: number) => {
+  const count = (k: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (o[k] === undefined) return undefined;
     if (!Number.isSafeInteger(o[k]) || (o[k] as number) < min) problems.add([k], `${k} must be an integer >= ${min} (got ${JSON.stringify(o[k])})`);
+    else if ((o[k] as number) > max) problems.add([k], `${k} must be at most ${max} (got ${o[k]}); a session that large would never finish`);
     return o[k] as number;
   };
   const seed = count('seed', 0);
   if (seed !== undefined) out.seed = seed;
-  const seeds = count('seeds', 1);
+  const seeds = count('seeds', 1, MAX_SEEDS);
   if (seeds !== undefined) out.seeds = seeds;
 
   const run: Partial<Record<keyof RunSettings, unknown>> = {};
-  for (const [key, field] of Object.entries(SETTINGS)) {
+  for (const [key, field] of Object.entries(SETTINGS) as [keyof typeof SETTINGS, keyof RunSettings][]) {
     const v = o[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) problems.add([key], `${key} must be a number (got ${JSON.stringify(v)})`);
-    else run[field] = v;
+    try {
+      // `time-limit: 2m` reads as the flag would; `time-limit:` (null) has no value; a list or mapping is no number.
+      run[field] = readNumber(key, v === null ? '' : typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v), RUN_SETTING_BOUNDS[key]);
+    } catch (err) {
+      problems.add([key], (err as Error).message);
+    }
   }
   if (o.isolation !== undefined) {
-    if (typeof o.isolation !== 'string') problems.add(['isolation'], 'isolation must be a string');
+    if (typeof o.isolation !== 'string' || !(ISOLATIONS as readonly string[]).includes(o.isolation)) problems.add(['isolation'], isolationProblem(o.isolation));
     else run.isolation = o.isolation;
   }
   if (o.options !== undefined) {
@@ -210,7 +237,7 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
         if (typeof name !== 'string') problems.add(at, `a ${nameKey} entry needs "${nameKey}: NAME"`);
         else if (typeof label !== 'string') problems.add([...at, 'label'], 'label must be a string');
         else if (item.options !== undefined && !isPlainObject(item.options)) problems.add([...at, 'options'], 'options must be a mapping');
-        else if (item.isolation !== undefined && typeof item.isolation !== 'string') problems.add([...at, 'isolation'], 'isolation must be a string');
+        else if (item.isolation !== undefined && (typeof item.isolation !== 'string' || !(ISOLATIONS as readonly string[]).includes(item.isolation))) problems.add([...at, 'isolation'], isolationProblem(item.isolation));
         else if (item.nodes !== undefined && (!Number.isSafeInteger(item.nodes) || (item.nodes as number) < 1)) problems.add([...at, 'nodes'], `nodes must be an integer >= 1 (got ${JSON.stringify(item.nodes)})`);
         else parsed = variant(name, label, (item.options as Record<string, unknown>) ?? {}, { isolation: item.isolation as string | undefined, nodes: item.nodes as number | undefined });
       } else problems.add(at, `expected a ${nameKey} name or {${nameKey}: NAME, label, options}`);
@@ -251,6 +278,22 @@ export function parseMatrix(text: string, file: string, known: KnownNames): Matr
 /** How a fault combination appears in run names: `none`, `partition`, `kill.pause`, `partition_one_majority`. */
 export function faultLabel(faults: readonly string[]): string {
   return faults.length === 0 ? 'none' : faults.map((f) => f.replace(/[^A-Za-z0-9_-]+/g, '_')).join('.');
+}
+
+function isolationProblem(given: unknown): string {
+  return `isolation must be one of ${ISOLATIONS.join(', ')} (got ${JSON.stringify(given)})`;
+}
+
+/** Where the first alias is, to point at the bomb. */
+function firstAliasLine(doc: Document, lines: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.range) line = lines.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
 
 function labelOk(label: string): boolean {

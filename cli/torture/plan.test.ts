@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { completeMatrix, variant, type Matrix } from './matrix.ts';
-import { deriveSeed, inShard, parseShard, planMatrix, plannedSpec, shardRuns } from './plan.ts';
+import { completeMatrix, MAX_SEEDS, RUN_DEFAULTS, variant, type Matrix } from './matrix.ts';
+import { deriveSeed, inShard, MAX_RUNS, parseShard, planMatrix, plannedSpec, shardRuns } from './plan.ts';
 
 const matrix = (over: Partial<Matrix> = {}): Matrix => ({
   ...completeMatrix({}, {}, { databases: ['etcd', 'postgres'], workloads: ['register'] }),
@@ -104,5 +104,17 @@ describe('shards', () => {
   it('spreads each database over the shards (round-robin, not blocks)', () => {
     const runs = planMatrix(matrix(), 1).runs;
     for (const k of [1, 2]) expect(new Set(shardRuns(runs, { index: k, count: 2 }).map((r) => r.db.name))).toEqual(new Set(['etcd', 'postgres']));
+  });
+});
+
+describe('planMatrix limits', () => {
+  it('refuses a matrix of more runs than a session can plan, before planning any', () => {
+    const big = { databases: [variant('etcd'), variant('postgres')], workloads: [variant('register')], nemesis: [[], ['kill']], seeds: MAX_SEEDS, run: RUN_DEFAULTS };
+    expect(() => planMatrix({ ...big, seeds: 100_000_000 }, 1)).toThrow('the matrix asks for 100000000 seeds × 4 combinations = 400000000 runs; a session plans at most 100000 runs');
+    const started = performance.now();
+    expect(() => planMatrix({ ...big, databases: Array.from({ length: 6 }, (_, i) => variant('etcd', `e${i}`)) }, 1)).toThrow(`= ${12 * MAX_SEEDS} runs`);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(planMatrix({ ...big, seeds: 2 }, 1).runs).toHaveLength(8);
+    expect(MAX_RUNS).toBeGreaterThanOrEqual(MAX_SEEDS);
   });
 });

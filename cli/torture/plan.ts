@@ -6,7 +6,14 @@ import { clientFactory, defaultNodes, nodeCountProblem, type Workload } from '..
 import { getWorkload, workloads } from '../../workloads/registry.ts';
 import { getNemesis } from '../../nemesis/registry.ts';
 import type { RunEnvironment } from '../run/environment.ts';
-import { faultLabel, type Matrix, type RunSettings, type Variant } from './matrix.ts';
+import { faultLabel, MAX_SEEDS, type Matrix, type RunSettings, type Variant } from './matrix.ts';
+
+/**
+ * Runs one session may plan: every run is planned and its spec checked before the first starts
+ * (so every shard fails alike on bad input), so this bounds that memory; 100,000 runs of even
+ * 10 s are twelve days on one machine.
+ */
+export const MAX_RUNS = 100_000;
 
 /** One run of a torture session, fixed before anything starts. */
 export interface PlannedRun {
@@ -54,6 +61,11 @@ export function deriveSeed(sessionSeed: number, runId: string): number {
  * combination once. `why` names combinations that cannot run; they are left out and listed.
  */
 export function planMatrix(matrix: Matrix, sessionSeed: number, why: (db: Variant, workload: Variant, nemesis: readonly string[]) => string | undefined = () => undefined): Plan {
+  const combinations = matrix.databases.length * matrix.workloads.length * matrix.nemesis.length;
+  if (!Number.isSafeInteger(matrix.seeds) || matrix.seeds < 1) throw new InputError(`seeds must be an integer >= 1 (got ${matrix.seeds})`);
+  if (matrix.seeds > MAX_SEEDS || matrix.seeds * combinations > MAX_RUNS) {
+    throw new InputError(`the matrix asks for ${matrix.seeds} seeds × ${combinations} combination${combinations === 1 ? '' : 's'} = ${matrix.seeds * combinations} runs; a session plans at most ${MAX_RUNS} runs and ${MAX_SEEDS} seeds (each run lasts at least its time limit)`);
+  }
   const runs: PlannedRun[] = [];
   const excluded: ExcludedRun[] = [];
   const names = new Set<string>();

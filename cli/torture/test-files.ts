@@ -5,7 +5,7 @@ import { resolveSpec } from '../commands/run.ts';
 import type { RunEnvironment } from '../run/environment.ts';
 import { loadTestFile, withTest, type LoadedTest } from '../run/test-file.ts';
 import { completeMatrix, parseFaults, variant, type Matrix, type MatrixInput, type RunSettings, type Variant } from './matrix.ts';
-import { planMatrix, plannedSpec, unrunnable, type ExcludedRun, type PlannedRun } from './plan.ts';
+import { MAX_RUNS, planMatrix, plannedSpec, unrunnable, type ExcludedRun, type PlannedRun } from './plan.ts';
 import type { SessionPlan, SessionRun } from './session.ts';
 
 /**
@@ -36,6 +36,7 @@ export async function planTestFiles(files: readonly string[], flags: MatrixInput
       planned.push({ run, test, shape, env });
     }
   }
+  if (planned.length > MAX_RUNS) throw new InputError(`the test files ask for ${planned.length} runs in all; a session plans at most ${MAX_RUNS}`);
   // Replicate outermost, as in a matrix: the first runs already cover every file once.
   planned.sort((a, b) => a.run.replicate - b.run.replicate);
   for (const { run, test, shape, env } of planned) {

@@ -28,7 +28,7 @@ describe('chart helpers', () => {
 describe('samplePoints', () => {
   const run = largeRun(60_000);
   const ops = opsOf(run.history);
-  const bucket = bucketSeconds(ops.endSeconds);
+  const bucket = bucketSeconds(ops.extent);
 
   it('stays under the cap on a big history and keeps the slowest op of every bucket', () => {
     const chosen = samplePoints(ops, bucket);
@@ -46,7 +46,7 @@ describe('samplePoints', () => {
 
   it('keeps every op of a small history', () => {
     const small = opsOf(validRun().history);
-    expect(samplePoints(small, bucketSeconds(small.endSeconds))).toHaveLength(small.outcome.filter((o) => o < 3).length);
+    expect(samplePoints(small, bucketSeconds(small.extent))).toHaveLength(small.outcome.filter((o) => o < 3).length);
   });
 });
 

@@ -1,6 +1,7 @@
 import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from 'd3-scale';
 import { html, type SafeHtml } from '../escape.ts';
 import type { FaultWindow } from '../../harness/faults/windows.ts';
+import type { ChartAxis } from './chart-ops.ts';
 import { faultColor } from './palette.ts';
 
 export const CHART = { width: 960, height: 300, left: 64, right: 16, top: 22, bottom: 38 } as const;
@@ -10,10 +11,10 @@ export function r1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-/** Seconds since the test started, across the plot. */
-export function timeScale(endSeconds: number): ScaleLinear<number, number> {
+/** Seconds since the test started (or positions in the history), across the plot. */
+export function timeScale(extent: number): ScaleLinear<number, number> {
   return scaleLinear()
-    .domain([0, Math.max(endSeconds, 1e-3)])
+    .domain([0, Math.max(extent, 1e-3)])
     .range([CHART.left, CHART.width - CHART.right]);
 }
 
@@ -59,6 +60,7 @@ export function chartFrame(opts: {
   yTicks: { value: number; label: string }[];
   yLabel: string;
   windows: readonly FaultWindow[];
+  axis: ChartAxis;
 }): SafeHtml {
   const { x, y } = opts;
   const top = CHART.top;
@@ -71,7 +73,7 @@ ${opts.yTicks.map((t) => html`<line x1="${CHART.left}" x2="${CHART.width - CHART
 ${xTicks.map((t) => html`<line x1="${r1(x(t))}" x2="${r1(x(t))}" y1="${bottom}" y2="${bottom + 4}" class="axis"/><text x="${r1(x(t))}" y="${bottom + 16}" class="tick" text-anchor="middle">${xFormat(t)}</text>`)}
 <line x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${bottom}" y2="${bottom}" class="axis"/>
 <line x1="${CHART.left}" x2="${CHART.left}" y1="${top}" y2="${bottom}" class="axis"/>
-<text x="${(CHART.left + CHART.width - CHART.right) / 2}" y="${CHART.height - 4}" class="axis-label" text-anchor="middle">seconds since the test started</text>
+<text x="${(CHART.left + CHART.width - CHART.right) / 2}" y="${CHART.height - 4}" class="axis-label" text-anchor="middle">${opts.axis === 'time' ? 'seconds since the test started' : 'position in the history (it has no times)'}</text>
 <text transform="translate(14 ${(top + bottom) / 2}) rotate(-90)" class="axis-label" text-anchor="middle">${opts.yLabel}</text>`;
 }
 

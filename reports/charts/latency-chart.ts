@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../escape.ts';
 import type { FaultWindow } from '../../harness/faults/windows.ts';
 import { formatCount, formatMs } from '../format.ts';
-import { bucketSeconds, quantileSorted, type ChartOps } from './chart-ops.ts';
+import { opsBucket, quantileSorted, type ChartOps } from './chart-ops.ts';
 import { chartFrame, chartSvg, logScale, r1, timeScale } from './frame.ts';
 import { fColor } from './palette.ts';
 
@@ -49,7 +49,9 @@ function point(shape: number, x: number, y: number): string {
 
 /** Latency of every op over time on a log scale: points by f (colour) and outcome (shape). */
 export function latencyChart(ops: ChartOps, windows: readonly FaultWindow[]): SafeHtml {
-  const bucket = bucketSeconds(ops.endSeconds);
+  const bucket = opsBucket(ops);
+  const byTime = ops.axis === 'time';
+  const per = byTime ? `${bucket} s` : `${bucket} position${bucket === 1 ? '' : 's'}`;
   const chosen = samplePoints(ops, bucket);
   let min = Infinity;
   let max = 0;
@@ -60,7 +62,7 @@ export function latencyChart(ops: ChartOps, windows: readonly FaultWindow[]): Sa
     if (l > max) max = l;
   }
   if (max === 0) return html`<p class="empty">No completed operations, so no latencies to draw.</p>`;
-  const x = timeScale(ops.endSeconds);
+  const x = timeScale(ops.extent);
   const y = logScale(min, max);
   const clampY = (ms: number) => y(Math.max(ms, y.domain()[0]!));
   const paths = new Map<string, string[]>();
@@ -71,8 +73,9 @@ export function latencyChart(ops: ChartOps, windows: readonly FaultWindow[]): Sa
     parts.push(point(ops.outcome[i]!, x(ops.start[i]!), clampY(ops.latency[i]!)));
   }
   const quantileLines = quantilesOverTime(ops, bucket);
-  const yTicks = y.ticks().filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9).map((t) => ({ value: t, label: formatMs(t) }));
-  const body = html`${chartFrame({ x, y, yTicks, yLabel: 'latency (log scale)', windows })}
+  const yTicks = y.ticks().filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9).map((t) => ({ value: t, label: byTime ? formatMs(t) : formatCount(t) }));
+  const yLabel = byTime ? 'latency (log scale)' : 'entries from invocation to completion (log)';
+  const body = html`${chartFrame({ x, y, yTicks, yLabel, windows, axis: ops.axis })}
 <g class="points">${[...paths].map(([key, parts]) => {
     const [fi, shape] = key.split(':').map(Number) as [number, number];
     const color = fColor(fi);
@@ -90,9 +93,10 @@ export function latencyChart(ops: ChartOps, windows: readonly FaultWindow[]): Sa
 <span class="sep"></span>${QUANTILES.map(({ label, cls }) => html`<span><svg width="22" height="10"><line x1="0" x2="22" y1="5" y2="5" class="${cls}"/></svg>${label}</span>`)}</div>`;
   const drawable = ops.outcome.filter((o) => o < 3).length;
   const caption = chosen.length < drawable
-    ? `Showing ${formatCount(chosen.length)} of ${formatCount(drawable)} operations: the slowest of each operation and outcome in every ${bucket} s, plus an even sample. Quantile lines use every successful operation.`
-    : `Every completed operation (${formatCount(drawable)}). Quantile lines are over successful operations per ${bucket} s.`;
-  return html`<figure class="chart-figure">${chartSvg('latency over time', body)}${legend}<figcaption>${caption}</figcaption></figure>`;
+    ? `Showing ${formatCount(chosen.length)} of ${formatCount(drawable)} operations: the slowest of each operation and outcome in every ${per}, plus an even sample. Quantile lines use every successful operation.`
+    : `Every completed operation (${formatCount(drawable)}). Quantile lines are over successful operations per ${per}.`;
+  const note = byTime ? '' : ' The history has no times, so ops are placed by their position in it and "latency" counts the entries between invocation and completion.';
+  return html`<figure class="chart-figure">${chartSvg('latency over time', body)}${legend}<figcaption>${caption}${note}</figcaption></figure>`;
 }
 
 /** Per time bucket, the quantiles of successful latencies. */

@@ -2,7 +2,7 @@
 /// <reference lib="dom.iterable" />
 import type { ChunkIndex } from '../timeline-data.ts';
 import { RowStore } from './decode.ts';
-import { Timeline, type PageWindow } from './timeline.ts';
+import { Timeline, type PageWindow, type TimelineAxis } from './timeline.ts';
 import { installTooltips } from './tooltip.ts';
 import { errorText } from '../../harness/errors.ts';
 
@@ -10,6 +10,8 @@ import { errorText } from '../../harness/errors.ts';
 export interface PageData {
   windows: PageWindow[];
   chunks: ChunkIndex;
+  /** 'position' when the history has no times: the timeline's µs are then positions. */
+  axis?: TimelineAxis;
 }
 
 declare global {
@@ -61,7 +63,7 @@ async function start(): Promise<void> {
   if (root && data.chunks) {
     try {
       const rows = new RowStore(data.chunks, (k) => chunks[k]?.textContent ?? '');
-      const timeline = new Timeline(root, rows, data.windows ?? []);
+      const timeline = new Timeline(root, rows, data.windows ?? [], data.axis ?? 'time');
       await timeline.show(0);
       installOpLinks(timeline);
     } catch (err) {

@@ -27,6 +27,9 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
   return e;
 }
 
+/** What the timeline's µs are: time, or (a history without times) positions in the history. */
+export type TimelineAxis = 'time' | 'position';
+
 function seconds(us: number, digits: number): string {
   return `${(us / 1e6).toFixed(digits)} s`;
 }
@@ -36,11 +39,17 @@ function ms(us: number): string {
   return v < 1 ? `${v.toFixed(2)} ms` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`;
 }
 
-function describe(r: Row): string {
+/** A point on the axis: `1.250 s`, or `#17` by position. */
+function at(axis: TimelineAxis, us: number, digits: number): string {
+  return axis === 'time' ? seconds(us, digits) : `#${Math.round(us)}`;
+}
+
+function describe(r: Row, axis: TimelineAxis): string {
+  const outcome = r.duration < 0 ? 'never completed' : axis === 'time' ? `${OUTCOME_NAMES[r.outcome]} after ${ms(r.duration)}` : `${OUTCOME_NAMES[r.outcome]} ${r.duration} entr${r.duration === 1 ? 'y' : 'ies'} later`;
   const lines = [
     `${r.process === -1 ? 'nemesis' : `process ${r.process}`} · op #${r.invokeIndex}${r.completionIndex >= 0 ? ` → #${r.completionIndex}` : ''}`,
     r.text,
-    `invoked at ${seconds(r.start, 6)} · ${r.duration >= 0 ? `${OUTCOME_NAMES[r.outcome]} after ${ms(r.duration)}` : 'never completed'}${r.node === undefined ? '' : ` · node ${r.node}`}`,
+    `${axis === 'time' ? `invoked at ${seconds(r.start, 6)}` : 'no times in the history'} · ${outcome}${r.node === undefined ? '' : ` · node ${r.node}`}`,
   ];
   if (r.error !== undefined) lines.push(`error: ${r.error}`);
   return lines.join('\n');
@@ -63,6 +72,7 @@ export class Timeline {
     private readonly root: HTMLElement,
     private readonly rows: RowStore,
     private readonly windows: readonly PageWindow[],
+    private readonly axis: TimelineAxis = 'time',
   ) {
     root.replaceChildren();
     const controls = document.createElement('div');
@@ -92,7 +102,7 @@ export class Timeline {
       button('last »', 'last page', () => this.pages() - 1),
       size,
       this.input('go to op #', 'history index', (v) => void this.showOps([Math.round(v)])),
-      this.input('go to time (s)', 'seconds since the test started', (v) => void this.showTime(v * 1e6)),
+      axis === 'time' ? this.input('go to time (s)', 'seconds since the test started', (v) => void this.showTime(v * 1e6)) : '',
     );
     this.canvas = document.createElement('div');
     this.canvas.className = 'tl-canvas';
@@ -154,7 +164,8 @@ export class Timeline {
     // End at the 90th percentile of completions: one long timeout must not squash the page.
     const ends = rows.filter((r) => r.duration >= 0).map((r) => r.start + r.duration);
     ends.sort((a, b) => a - b);
-    const t1 = Math.max(rows[rows.length - 1]!.start, ends[Math.floor(ends.length * 0.9)] ?? 0, t0 + 1000);
+    // At least 1 ms wide by time; by position, at least the page's own positions.
+    const t1 = Math.max(rows[rows.length - 1]!.start, ends[Math.floor(ends.length * 0.9)] ?? 0, t0 + (this.axis === 'time' ? 1000 : 1));
     const lanes = [...new Set(rows.map((r) => r.process))].sort((a, b) => a - b);
     const lane = new Map(lanes.map((p, k) => [p, k]));
     const height = TOP + lanes.length * LANE + 26;
@@ -171,8 +182,8 @@ export class Timeline {
       svg.append(g);
     }
     const digits = Math.max(0, Math.min(6, 2 - Math.floor(Math.log10((t1 - t0) / 1e6))));
-    for (const tick of x.ticks(8)) {
-      svg.append(el('line', { x1: x(tick), x2: x(tick), y1: TOP, y2: height - 22, class: 'grid' }), el('text', { x: x(tick), y: height - 8, class: 'tick', 'text-anchor': 'middle' }, seconds(tick, digits)));
+    for (const tick of x.ticks(8).filter((t) => this.axis === 'time' || Number.isInteger(t))) {
+      svg.append(el('line', { x1: x(tick), x2: x(tick), y1: TOP, y2: height - 22, class: 'grid' }), el('text', { x: x(tick), y: height - 8, class: 'tick', 'text-anchor': 'middle' }, at(this.axis, tick, digits)));
     }
     lanes.forEach((p, k) => {
       svg.append(el('text', { x: 6, y: TOP + k * LANE + LANE / 2 + 4, class: 'lane-label' }, p === -1 ? 'nemesis' : `process ${p}`));
@@ -181,14 +192,14 @@ export class Timeline {
     this.canvas.replaceChildren(svg);
     const fmt = (n: number) => n.toLocaleString('en-US');
     const first = rows[0]!.row;
-    this.position.textContent = `page ${fmt(this.page + 1)} of ${fmt(this.pages())} · ops ${fmt(first + 1)}–${fmt(first + rows.length)} of ${fmt(this.rows.n)} · ${seconds(t0, digits)} to ${seconds(t1, digits)}`;
+    this.position.textContent = `page ${fmt(this.page + 1)} of ${fmt(this.pages())} · ops ${fmt(first + 1)}–${fmt(first + rows.length)} of ${fmt(this.rows.n)} · ${at(this.axis, t0, digits)} to ${at(this.axis, t1, digits)}`;
   }
 
   private bar(r: Row, x: (t: number) => number, y: number, t1: number): SVGGElement {
     const nemesis = r.process === -1;
     const xa = x(r.start);
     const xb = Math.max(xa + 2, x(r.duration >= 0 ? r.start + r.duration : t1));
-    const g = el('g', { class: `op${this.highlighted.has(r.row) ? ' hl' : ''}`, 'data-row': r.row, 'data-tip': describe(r) });
+    const g = el('g', { class: `op${this.highlighted.has(r.row) ? ' hl' : ''}`, 'data-row': r.row, 'data-tip': describe(r, this.axis) });
     const rect = el('rect', { x: xa, y, width: xb - xa, height: BAR, rx: 2, fill: nemesis ? '#5d6d7e' : OUTCOME_FILL[r.outcome]! });
     if (r.outcome >= 2 && !nemesis) rect.setAttribute('fill-opacity', '0.55');
     g.append(rect);

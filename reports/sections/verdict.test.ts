@@ -33,7 +33,7 @@ describe('verdictSentence', () => {
 
 describe('verdictSection', () => {
   it("says why a run could not finish, and when it was interrupted", () => {
-    const out = html`${verdictSection({ ...compose([result('stats', 'unknown')]), error: 'etcd on n3 not healthy after 30000 ms', interrupted: true }, undefined)}`.value;
+    const out = html`${verdictSection({ ...compose([result('stats', 'unknown')]), error: 'etcd on n3 not healthy after 30000 ms', interrupted: true }, undefined, true)}`.value;
     expect(out).toContain('<p class="run-error">The run could not finish: etcd on n3 not healthy after 30000 ms</p>');
     expect(out).toContain('The run was interrupted before its time limit');
   });
@@ -41,10 +41,18 @@ describe('verdictSection', () => {
   it('lists ruled-out models once, each checker, and the replay command', () => {
     const r = compose([result('elle', false, ['G2-item'], { notModels: ['repeatable-read', 'serializable'] }), result('bank', false, ['wrong-total'], { notModels: ['serializable'] })]);
     expect(ruledOutModels(r)).toEqual(['repeatable-read', 'serializable']);
-    const out = html`${verdictSection(r, "faultline run --seed 7 --db 'a b'")}`.value;
+    const out = html`${verdictSection(r, "faultline run --seed 7 --db 'a b'", true)}`.value;
     expect(out).toContain('class="verdict verdict-invalid"');
     expect(out).toContain('Ruled out: this history is not <b>repeatable-read and serializable</b>');
     expect(out).toContain('<a href="#anomaly-G2-item">G2-item</a>');
     expect(out).toContain('faultline run --seed 7 --db &#39;a b&#39;');
+    expect(out).toContain('The seed replays the schedule');
+  });
+
+  it('says what a seed replays only when the replay line has one (check has none)', () => {
+    const r = compose([result('linearizable', false, ['nonlinearizable'])]);
+    const out = html`${verdictSection(r, 'faultline check h.log --checker linearizable', false)}`.value;
+    expect(out).toContain('faultline check h.log --checker linearizable');
+    expect(out).not.toContain('seed');
   });
 });

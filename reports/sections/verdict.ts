@@ -46,8 +46,11 @@ function checkerRow([name, r]: [string, CheckResult]): SafeHtml {
   }</td><td>${r.notModels?.length ? r.notModels.join(', ') : '—'}</td><td class="num">${r.stats?.checkMs === undefined ? '—' : formatMs(r.stats.checkMs)}</td><td class="note">${r.error ?? ''}</td></tr>`;
 }
 
-/** The top of the report: the verdict in words, each checker's say, and how to replay. */
-export function verdictSection(results: StoredResults | undefined, replay: string | undefined): SafeHtml {
+/**
+ * The top of the report: the verdict in words, each checker's say, and how to replay. `seeded`:
+ * the replay line carries a run's seed (a `check` of a history file has none to replay).
+ */
+export function verdictSection(results: StoredResults | undefined, replay: string | undefined, seeded: boolean): SafeHtml {
   const word = verdictWord(results?.valid);
   const models = ruledOutModels(results);
   const checkers = Object.values(results?.checkers ?? {});
@@ -57,7 +60,7 @@ ${typeof results?.error === 'string' ? html`<p class="run-error">The run could n
 ${results?.interrupted === true ? html`<p class="run-error">The run was interrupted before its time limit, so it checked only a prefix of the planned workload.</p>` : ''}
 ${models.length > 0 ? html`<p class="ruled-out">Ruled out: this history is not <b>${list(models)}</b>${models.length > 1 ? ' — each of these models forbids at least one anomaly found' : ', which forbids an anomaly found'}.</p>` : ''}
 ${checkers.length > 0 ? html`<table class="checkers"><thead><tr><th>checker</th><th>verdict</th><th>anomalies</th><th>rules out</th><th>time</th><th>note</th></tr></thead><tbody>${Object.entries(results?.checkers ?? {}).map(checkerRow)}</tbody></table>` : ''}
-${replay ? html`<div class="replay"><span class="replay-label">Replay</span><code id="replay-command">${replay}</code><button type="button" class="copy" data-copy="replay-command">copy</button></div><p class="hint">The seed replays the schedule of operations and faults, not the database’s own interleavings.</p>` : ''}
+${replay ? html`<div class="replay"><span class="replay-label">Replay</span><code id="replay-command">${replay}</code><button type="button" class="copy" data-copy="replay-command">copy</button></div>${seeded ? html`<p class="hint">The seed replays the schedule of operations and faults, not the database’s own interleavings.</p>` : ''}` : ''}
 ${results && results.valid === false ? html`<p class="hint">${plural(allCards(results).length, 'anomaly', 'anomalies')} below, each with what it means and a picture of why.</p>` : ''}
 </section>`;
 }

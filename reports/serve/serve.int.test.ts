@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawGet } from '../../test/support/raw-get.ts';
 import { launchChromium, type StartedBrowser } from '../../test/support/browser.ts';
 import { g2ItemRun, nonlinearizableRun, storeRun, validRun } from '../../test/support/report-runs.ts';
 import { writeReport } from '../write-report.ts';
@@ -11,21 +11,6 @@ import { startStoreServer, type StartedStoreServer } from './store-server.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'faultline.js');
-
-/** GET with the path sent exactly as written (browsers and fetch would normalise `..` away). */
-function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('faultline serve', () => {
   let root: string;

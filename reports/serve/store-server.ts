@@ -2,13 +2,15 @@ import { createReadStream } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { extname, join } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { EnvironmentError, InputError, errorText } from '../../harness/errors.ts';
 import { readRun } from '../../harness/store/run-folder.ts';
 import { runReportInput } from '../report-input.ts';
 import { renderReport } from '../render-report.ts';
 import { listRunFiles } from '../run-files.ts';
+import { allowedHosts, hostAllowed } from './host-check.ts';
 import { indexPage, listingPage, SERVER_PAGE_CSP } from './pages.ts';
+import { ReportCache, type DrawnPage } from './report-cache.ts';
 import { listRuns } from './run-index.ts';
 import { resolveInStore } from './safe-path.ts';
 
@@ -26,24 +28,46 @@ function contentType(path: string): string {
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', csp = SERVER_PAGE_CSP): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
-  res.end(body);
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-async function handle(storeReal: string, storeLabel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** What a request handler needs to know about the store and the server. */
+interface ServerContext {
+  storeReal: string;
+  storeLabel: string;
+  hosts: ReadonlySet<string>;
+  reports: ReportCache;
+}
+
+/** An error's text with paths inside the store shown from the store's root, not from `/`. */
+export function storeRelative(text: string, storeReal: string): string {
+  return text.split(storeReal + sep).join('').split(storeReal).join('.');
+}
+
+async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hostAllowed(req.headers.host, ctx.hosts)) {
+    return send(res, 421, `faultline serve serves only requests addressed to ${[...ctx.hosts].map((h) => (h.includes(':') ? `[${h}]` : h)).join(', ')}; this one was addressed to ${JSON.stringify(req.headers.host)}\n`);
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET and HEAD\n');
   const url = req.url ?? '/';
-  if (url === '/' || url.startsWith('/?')) return send(res, 200, indexPage(storeLabel, await listRuns(storeReal)), TYPES['.html']);
+  const { storeReal } = ctx;
+  if (url === '/' || url.startsWith('/?')) return send(res, 200, indexPage(ctx.storeLabel, await listRuns(storeReal)), TYPES['.html']);
   const target = await resolveInStore(storeReal, url);
   // A run whose report was never written: draw it now, without writing into the store.
   if (!target.ok && target.status === 404 && /\/report\.html$/.test(url.split('?')[0]!)) {
     const dir = await resolveInStore(storeReal, url.split('?')[0]!.replace(/report\.html$/, ''));
-    if (dir.ok) return sendReport(res, dir.path);
+    if (dir.ok) {
+      const page = await ctx.reports.get(dir.path);
+      return send(res, page.status, page.body, page.status === 200 ? TYPES['.html'] : undefined, page.status === 200 ? DRAWN_REPORT_CSP : undefined);
+    }
   }
   if (!target.ok) return send(res, target.status, `${target.reason}\n`);
   const info = await stat(target.path);
   if (info.isDirectory()) {
     if (!url.split('?')[0]!.endsWith('/')) {
-      res.writeHead(301, { location: `${url.split('?')[0]}/` });
+      // Built from the checked segments, so the target is always a path on this server: the
+      // request's own text (`//evil.com`) would be a link to another host.
+      res.writeHead(301, { location: `/${target.segments.map(encodeURIComponent).join('/')}/` });
       return void res.end();
     }
     const entries = await readdir(target.path, { withFileTypes: true });
@@ -64,12 +88,14 @@ async function handle(storeReal: string, storeLabel: string, req: IncomingMessag
   createReadStream(target.path).pipe(res);
 }
 
-async function sendReport(res: ServerResponse, runDir: string): Promise<void> {
+const DRAWN_REPORT_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
+async function drawReport(storeReal: string, runDir: string): Promise<DrawnPage> {
   try {
     const run = runReportInput(await readRun(runDir));
-    send(res, 200, await renderReport(run, await listRunFiles(runDir)), TYPES['.html'], "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
+    return { status: 200, body: await renderReport(run, await listRunFiles(runDir)) };
   } catch (err) {
-    send(res, err instanceof InputError ? 422 : 500, `cannot draw this run's report: ${errorText(err, { name: false })}\n`);
+    return { status: err instanceof InputError ? 422 : 500, body: `cannot draw this run's report: ${storeRelative(errorText(err, { name: false }), storeReal)}\n` };
   }
 }
 
@@ -78,6 +104,8 @@ export interface StartedStoreServer {
   url: string;
   /** Whether the server listens on loopback only. */
   loopback: boolean;
+  /** How many reports were drawn on request so far (each run's once until its files change). */
+  reportsDrawn(): number;
   close(): Promise<void>;
 }
 
@@ -92,9 +120,10 @@ export async function startStoreServer(opts: { store: string; host?: string; por
     throw new InputError(`no store at ${opts.store} (runs are stored there by \`faultline run\`; pass --store DIR)`);
   });
   if (!(await stat(storeReal)).isDirectory()) throw new InputError(`${opts.store} is not a folder`);
+  const ctx: ServerContext = { storeReal, storeLabel: opts.store, hosts: allowedHosts(host), reports: new ReportCache((dir) => drawReport(storeReal, dir)) };
   const server = createServer((req, res) => {
-    handle(storeReal, opts.store, req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, `faultline serve: ${errorText(err, { name: false })}\n`);
+    handle(ctx, req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, `faultline serve: ${storeRelative(errorText(err, { name: false }), storeReal)}\n`);
       else res.destroy();
     });
   });
@@ -117,6 +146,7 @@ export async function startStoreServer(opts: { store: string; host?: string; por
     server,
     url: `http://${shownHost}:${port}/`,
     loopback: isLoopback(host),
+    reportsDrawn: () => ctx.reports.draws,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

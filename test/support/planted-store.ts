@@ -4,7 +4,7 @@ import type { Op } from '../../harness/history/op.ts';
 import { HistoryBuilder } from './history-builder.ts';
 
 /** The anomaly classes a {@link plantedHistory} store commits once, on purpose. */
-export const PLANTED = ['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'write-skew', 'lost-update', 'internal'] as const;
+export const PLANTED = ['G0', 'G1a', 'G1b', 'G1c', 'G-single', 'G2-item', 'write-skew', 'lost-update', 'internal', 'garbage-read', 'cyclic-versions'] as const;
 /** The session-guarantee violations it can commit (for the session checker). */
 export const PLANTED_SESSION = ['read-your-writes', 'monotonic-reads', 'monotonic-writes', 'writes-follow-reads'] as const;
 export type Planted = (typeof PLANTED)[number] | (typeof PLANTED_SESSION)[number];
@@ -25,6 +25,8 @@ type Mop = [string, string, unknown];
  * - G2-item / write-skew: two concurrent transactions read px and py, then append one each;
  * - lost-update: two concurrent transactions read px, then both append to it;
  * - internal: a transaction reads px without its own append;
+ * - garbage-read: the store puts a value on px that no transaction appended;
+ * - cyclic-versions: the store installs a transaction's two appends to px in reverse order;
  * - read-your-writes: process 10 appends to px, then reads px without it;
  * - monotonic-reads: process 10 reads another's append to px, then reads px without it;
  * - monotonic-writes: process 10 sees process 11's append to py but not its earlier one to px;
@@ -167,6 +169,17 @@ function plant(planted: Planted, b: HistoryBuilder, s: Store): void {
       b.txn(11, [['append', 'px', a]]).txn(13, [['r', 'px', s.read('px')]]);
       s.append('py', c);
       b.txn(13, [['append', 'py', c]]).txn(10, [['r', 'py', s.read('py')], ['r', 'px', x]]);
+      return;
+    }
+    case 'garbage-read': {
+      s.append('px', s.fresh());
+      return;
+    }
+    case 'cyclic-versions': {
+      const [a, c] = [s.fresh(), s.fresh()];
+      s.append('px', c);
+      s.append('px', a);
+      b.txn(10, [['append', 'px', a], ['append', 'px', c]]);
       return;
     }
     case 'internal': {
