@@ -16,4 +16,5 @@ export type { Anomaly, Validity } from '../harness/result.ts';
 export type { History, Op, OpType, Process } from '../harness/history/op.ts';
 export type { Model, ModelOp } from '../checkers/linearizable/model.ts';
 export { InputError } from '../harness/errors.ts';
-// The test-definition helpers (defineTest, defineDatabase, defineWorkload, defineClient) go here: export … from './define.ts';
+// The test-definition helpers (defineTest, defineDatabase, defineWorkload, defineClient) and the contracts they build on.
+export * from './define.ts';

@@ -7,12 +7,12 @@ import { dockerClient, ensureEngine } from '../docker/engine.ts';
 import { EtcdDatabase } from '../docker/etcd/etcd-database.ts';
 import { ensureImage } from '../docker/images.ts';
 import { ensureBaseImage } from '../docker/base-image.ts';
-import { defineTest } from '../harness/test-spec.ts';
+import { defineSpec } from '../harness/test-spec.ts';
 
 const NODES = 5;
 const WARM_RUNS = 3;
 const quiet = () => {};
-const test = defineTest({
+const test = defineSpec({
   name: 'bench-cluster', db: 'etcd', workload: 'register', nodes: NODES, concurrency: 1, rate: 1, timeLimit: 1,
   nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: {},
 }); // prettier-ignore

@@ -25,7 +25,7 @@ import { clientUrl } from '../docker/etcd/etcd-node.ts';
 import { registerKey } from '../docker/etcd/etcd-register-client.ts';
 import { registerOptions } from '../workloads/register/options.ts';
 import { casRegister, registerOp } from '../workloads/register/register.ts';
-import { EtcdRegisterClient } from '../docker/etcd/etcd-register-client.ts';
+import { etcdRegisterClient } from '../docker/etcd/etcd-register-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -114,7 +114,7 @@ async function harnessRun(workers: ClientWorker[], ns: number, file: string, see
 }
 
 async function throughHarness(cluster: Cluster, dir: string, round: number): Promise<number> {
-  const workers = Array.from({ length: concurrency }, (_, t) => new ClientWorker(cluster.nodes[t % cluster.nodes.length]!.name, () => new EtcdRegisterClient(), (c, node) => c.open(cluster, spec, node), 'etcd client'));
+  const workers = Array.from({ length: concurrency }, (_, t) => new ClientWorker(cluster.nodes[t % cluster.nodes.length]!.name, etcdRegisterClient, (c, node) => c.open(cluster, spec, node), 'etcd client'));
   return (await harnessRun(workers, seconds * 1e9, join(dir, `history-${round}.jsonl`), round)).opsPerSec;
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { databaseNames, getDatabase } from './databases.ts';
 import { etcdArgs } from './etcd/etcd-database.ts';
@@ -8,7 +9,7 @@ describe('database registry', () => {
     expect(getDatabase('nope')).toBeUndefined();
     expect(getDatabase('toString')).toBeUndefined();
     const etcd = getDatabase('etcd');
-    expect(etcd?.image).toBe('etcd');
+    expect(etcd?.image).toEqual({ name: 'etcd', context: join(import.meta.dirname, 'etcd') });
     expect(etcd?.honoursFaketime).toBe(false);
     expect(etcd?.clockReason).toMatch(/vDSO/);
     expect(etcd?.logFiles?.('n1')).toEqual(['/var/log/etcd/etcd.log']);
@@ -17,7 +18,7 @@ describe('database registry', () => {
   it('knows PostgreSQL and MariaDB, whose C servers honour libfaketime and can be killed and paused', () => {
     for (const [name, log] of [['postgres', '/var/log/faultline/postgres.log'], ['mariadb', '/var/log/faultline/mariadb.log']] as const) {
       const db = getDatabase(name);
-      expect(db?.image).toBe(name);
+      expect(db?.image).toEqual({ name, context: join(import.meta.dirname, name) });
       expect(db?.honoursFaketime).toBe(true);
       expect(db?.logFiles?.('n1')).toEqual([log]);
       expect([db?.kill, db?.start, db?.pause, db?.resume, db?.primaries].every((f) => typeof f === 'function')).toBe(true);

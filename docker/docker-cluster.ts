@@ -13,13 +13,13 @@ import { createNetwork, RunResources, startNode, type NodeHandle } from './clust
 import { processesInNamespace } from './container-processes.ts';
 import { dockerClient, ensureEngine, stderrLog } from './engine.ts';
 import { sbinEnv } from './host-tools.ts';
-import { ensureImage, type ImageRef } from './images.ts';
+import { ensureImage, type ImageRef, type ImageSource } from './images.ts';
 import { reapRuns } from './reaper.ts';
 import { MAX_NODES, nodeAddress } from './subnet.ts';
 
 export interface DockerClusterOptions {
-  /** Image folder under docker/ (a Database's `image`). */
-  image: string;
+  /** A Database's `image`, or an image folder under docker/ by name. */
+  image: ImageSource;
   /** Number of nodes, n1…nN. */
   nodes: number;
   /** Defaults to a fresh `<base36 time>-<hex>`; letters, digits, `.`, `_`, `-`. */

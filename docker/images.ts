@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import { EnvironmentError, InputError } from '../harness/errors.ts';
+import type { NodeImage } from '../harness/database.ts';
+import { EnvironmentError, InputError, errorText } from '../harness/errors.ts';
 import { ensureBaseImage } from './base-image.ts';
 import { dockerClient, stderrLog } from './engine.ts';
 import { withFileLock } from './file-lock.ts';
@@ -17,13 +18,17 @@ export const IMAGE_LABEL = 'faultline.image';
 export const HASH_LABEL = 'faultline.hash';
 
 export interface ImageRef {
-  /** Folder name under docker/, e.g. `etcd`. */
+  /** The image's name: its folder under docker/ (`etcd`), a build context's name, or the ref. */
   name: string;
-  /** `faultline/etcd:<first 12 hex of the hash>`. */
+  /** `faultline/etcd:<first 12 hex of the hash>`, or the ref as given. */
   tag: string;
+  /** The build context's content hash (empty for a ref). */
   hash: string;
   built: boolean;
 }
+
+/** An image faultline builds or finds: a folder under docker/ by name (its own), or a database's NodeImage. */
+export type ImageSource = string | NodeImage;
 
 export interface ImageOptions {
   docker?: Docker;
@@ -32,9 +37,12 @@ export interface ImageOptions {
   noCache?: boolean;
   /** Tag under another repository (benchmarks build a throwaway copy). */
   repository?: string;
-  /** The build context when the image's folder is not under docker/ (ssh/practice-host). */
+  /** For an image named by its folder: the build context when that folder is not under docker/ (ssh/practice-host). */
   dir?: string;
 }
+
+/** Never part of a build context (a user's context may sit in a project with its dependencies). */
+const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 /**
  * The files of an image's build context: everything in its folder but the TypeScript lifecycle
@@ -46,7 +54,9 @@ export function contextFiles(dir: string): string[] {
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(path);
+      }
       else if (entry.isFile() && !entry.name.endsWith('.ts')) files.push(relative(dir, path).split(sep).join('/'));
     }
   };
@@ -79,13 +89,24 @@ export function imageTag(name: string, hash: string, repository = 'faultline'): 
   return `${repository}/${name}:${hash.slice(0, 12)}`;
 }
 
-/** The image for `docker/<name>/`, built (after the base image) only when its context changed. */
-export async function ensureImage(name: string, options: ImageOptions = {}): Promise<ImageRef> {
+/**
+ * The image for a folder under docker/ or a database's NodeImage: a build context is built (after
+ * the base image) only when its content changed; a ref is used as it is, pulled when missing. A
+ * build context outside docker/ is the user's, so its failures are bad input (exit 254) that
+ * name its Dockerfile; faultline's own failing to build is the machine's.
+ */
+export async function ensureImage(source: ImageSource, options: ImageOptions = {}): Promise<ImageRef> {
   const docker = options.docker ?? dockerClient();
   const log = options.log ?? stderrLog;
-  const dir = options.dir ?? join(IMAGES_DIR, name);
-  if (!existsSync(join(dir, 'Dockerfile'))) {
-    throw new InputError(`no image ${JSON.stringify(name)}: ${join(dir, 'Dockerfile')} does not exist (images: ${imageNames().join(', ')})`);
+  if (typeof source !== 'string' && 'ref' in source) return ensureRef(docker, source.ref, log);
+  const name = typeof source === 'string' ? source : source.name;
+  const dir = typeof source === 'string' ? (options.dir ?? join(IMAGES_DIR, source)) : resolve(source.context);
+  // faultline's own images (by name, or a built-in database's context under docker/); the rest are the user's.
+  const own = typeof source === 'string' || isInside(dir, IMAGES_DIR);
+  const dockerfile = join(dir, 'Dockerfile');
+  if (!existsSync(dockerfile)) {
+    if (own) throw new InputError(`no image ${JSON.stringify(name)}: ${dockerfile} does not exist (images: ${imageNames().join(', ')})`);
+    throw new InputError(`image.context: no Dockerfile in ${dir}`, dockerfile);
   }
   const hash = contextHash(dir);
   const tag = imageTag(name, hash, options.repository);
@@ -95,14 +116,37 @@ export async function ensureImage(name: string, options: ImageOptions = {}): Pro
     `image-${name.replaceAll('/', '-')}`, // a lock file name: tools/lazyfs → tools-lazyfs
     async () => {
       if (!options.noCache && (await imageExists(docker, tag))) return { name, tag, hash, built: false };
-      log(`building image ${tag} from ${options.dir === undefined ? `docker/${name}` : dir}/Dockerfile (new or changed)`);
+      log(`building image ${tag} from ${typeof source === 'string' && options.dir === undefined ? `docker/${name}/Dockerfile` : dockerfile} (new or changed)`);
       const started = Date.now();
-      await buildImage(docker, dir, tag, { [IMAGE_LABEL]: name, [HASH_LABEL]: hash }, options.noCache ?? false, log);
+      try {
+        await buildImage(docker, dir, tag, { [IMAGE_LABEL]: name, [HASH_LABEL]: hash }, options.noCache ?? false, log);
+      } catch (err) {
+        if (own || !(err instanceof EnvironmentError)) throw err;
+        throw new InputError(`image.context: ${err.message}`, dockerfile);
+      }
       log(`built ${tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return { name, tag, hash, built: true };
     },
     { log, waitMessage: `waiting for another faultline process that is building ${tag}` },
   );
+}
+
+/** An image named by the user: used when present, else pulled (a machine that reaches a registry). */
+async function ensureRef(docker: Docker, ref: string, log: (line: string) => void): Promise<ImageRef> {
+  const found = { name: ref, tag: ref, hash: '', built: false };
+  if (await imageExists(docker, ref)) return found;
+  log(`image ${ref} is not on this machine; pulling it`);
+  try {
+    await followProgress(docker, await docker.pull(ref), 10 * 60_000);
+  } catch (err) {
+    throw new InputError(`image.ref: ${ref} is not on this machine and could not be pulled (${errorText(err, { name: false, max: 300 })}); without a registry, give a build context instead`);
+  }
+  return found;
+}
+
+function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 async function buildImage(

@@ -1,5 +1,5 @@
 import { findNode, type Cluster, type NodeInfo } from '../harness/cluster.ts';
-import type { ClockAware, Database, HasPrimary, Killable, LogFiles, Pausable } from '../harness/database.ts';
+import type { ClockAware, Database, HasPrimary, Killable, LogFiles, NodeImage, Pausable } from '../harness/database.ts';
 import type { TestSpec } from '../harness/test-spec.ts';
 import { FAKETIME_FILE, faketimeEnv } from '../harness/faketime.ts';
 import type { ServerProcess } from './server-process.ts';
@@ -19,7 +19,7 @@ export interface SingleServerOptions {
  */
 export abstract class SingleServerDatabase implements Database, Killable, Pausable, HasPrimary, LogFiles, ClockAware {
   abstract readonly name: string;
-  abstract readonly image: string;
+  abstract readonly image: NodeImage;
   /** The server reads the wall clock through libc, which libfaketime wraps (each database's int test checks it). */
   readonly honoursFaketime = true;
   abstract readonly server: ServerProcess;

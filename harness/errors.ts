@@ -22,6 +22,19 @@ export class InputError extends Error {
   }
 }
 
+/** Throws one InputError naming every problem of `what` (`database "kv": start is missing; port must be…`), when there are any. */
+export function refuseProblems(what: string, problems: readonly string[]): void {
+  if (problems.length > 0) throw new InputError(`${what}: ${problems.join('; ')}`);
+}
+
+/**
+ * Whether `err` is bad input, by name as well as class: a test file that reached faultline through
+ * another copy of it (a global install running a project's local one) throws that copy's InputError.
+ */
+export function isInputError(err: unknown): err is Error {
+  return err instanceof InputError || (err instanceof Error && err.name === 'InputError');
+}
+
 /** Something the machine can't do (no engine, no netem…): a clear reason, not a stack trace. */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';

@@ -9,6 +9,12 @@ describe('replay commands', () => {
     expect(replayCommand({ ...validRun().test, nemesis: [] })).not.toContain('--nemesis');
   });
 
+  it('name the test file instead of the database and workload for a test file\'s run', () => {
+    const line = replayCommand({ ...validRun().test, testFile: 'tests/own store.ts' });
+    expect(line).toMatch(/^npx faultline run --test 'tests\/own store.ts' --nodes 3 /);
+    expect(line).not.toMatch(/--db|--workload/);
+  });
+
   it('quote what the shell would split or expand', () => {
     expect(shellWord("it's $HOME")).toBe(`'it'\\''s $HOME'`);
     expect(checkReplayCommand('runs/a b.jsonl', 'stats')).toBe("faultline check 'runs/a b.jsonl' --checker stats");

@@ -13,8 +13,8 @@ export function shellWord(word: string): string {
 export function replayCommand(spec: TestSpec, storeRoot?: string): string {
   const args = [
     'npx', 'faultline', 'run',
-    '--db', spec.db,
-    '--workload', spec.workload,
+    // A test file names its own database and workload.
+    ...(spec.testFile === undefined ? ['--db', spec.db, '--workload', spec.workload] : ['--test', spec.testFile]),
     '--nodes', String(spec.nodes),
     '--concurrency', String(spec.concurrency),
     '--rate', String(spec.rate),

@@ -32,6 +32,11 @@ export interface TestSpec {
   consistencyModel?: string;
   /** Workload/database-specific options (`readConsistency`, `keyCount`…), plain JSON. */
   options: Record<string, unknown>;
+  /**
+   * The test file that defines this test's database and workload (`faultline run --test FILE`),
+   * as it was given; absent for the built-in databases and workloads.
+   */
+  testFile?: string;
   /** Filled at run time: database and harness versions. */
   versions?: Record<string, string>;
 }
@@ -39,7 +44,7 @@ export interface TestSpec {
 /** The settings a test gets when not told otherwise (`faultline run` and `torture` flags). */
 export const TEST_DEFAULTS = { nodes: 5, concurrency: 10, rate: 200, timeLimit: 60, nemesisInterval: 10, recovery: 10 } as const satisfies Partial<TestSpec>;
 
-/** Identity function that exists only for types (like vitest's defineConfig). */
-export function defineTest(spec: TestSpec): TestSpec {
+/** A test spec, typed (like vitest's defineConfig); a test file's own test is `defineTest` in api/define.ts. */
+export function defineSpec(spec: TestSpec): TestSpec {
   return spec;
 }

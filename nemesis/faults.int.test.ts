@@ -186,7 +186,7 @@ describe('pause', () => {
   });
 
   it('without a Pausable database the whole node is frozen (cgroup freezer), and teardown thaws it', async () => {
-    const plain = { name: 'plain', image: 'etcd', setup: async () => {}, teardown: async () => {} } as FullDatabase;
+    const plain = { name: 'plain', image: { ref: 'etcd' }, setup: async () => {}, teardown: async () => {} } as FullDatabase;
     const c = { ...ctx, db: plain };
     const nemesis = use(new PauseNemesis(), () => c);
     const r = await nemesis.invoke({ f: 'start-pause', value: 'one' }, c);
@@ -204,7 +204,7 @@ describe('pause', () => {
 describe('clock', () => {
   // libfaketime in the nodes (the host's copy; same Debian), and a long-running wrapped process on
   // each that writes what it reads as the time every 200 ms (perl's time(), through libc).
-  const clockedDb = { name: 'clocked', image: 'etcd', setup: async () => {}, teardown: async () => {}, honoursFaketime: true } as FullDatabase;
+  const clockedDb = { name: 'clocked', image: { ref: 'etcd' }, setup: async () => {}, teardown: async () => {}, honoursFaketime: true } as FullDatabase;
   beforeAll(async () => {
     const lib = readFileSync(HOST_FAKETIME.find((p) => existsSync(p))!);
     for (const n of cluster.nodes) {
@@ -256,7 +256,7 @@ describe('harness safety', () => {
   it('a cluster with a frozen node and a partition is removed completely', async () => {
     const other = await DockerCluster.create({ image: db.image, nodes: 2, runId: `nemesis-int-frozen-${process.pid}`, log: () => undefined });
     try {
-      const c = { ...ctx, cluster: other, db: { name: 'plain', image: 'etcd', setup: async () => {}, teardown: async () => {} } as FullDatabase };
+      const c = { ...ctx, cluster: other, db: { name: 'plain', image: { ref: 'etcd' }, setup: async () => {}, teardown: async () => {} } as FullDatabase };
       await new PartitionNemesis().invoke({ f: 'start-partition', value: { topology: 'one' } }, c);
       await other.pause('n1');
     } finally {

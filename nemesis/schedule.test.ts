@@ -15,7 +15,7 @@ import { getNemesis } from './registry.ts';
 import { faultCycle } from './schedule.ts';
 
 const S = 1e9;
-const db = { name: 'fake', image: 'fake', setup: async () => {}, teardown: async () => {}, kill: async () => {}, start: async () => {}, pause: async () => {}, resume: async () => {}, primaries: async () => [] } as FullDatabase;
+const db = { name: 'fake', image: { ref: 'fake' }, setup: async () => {}, teardown: async () => {}, kill: async () => {}, start: async () => {}, pause: async () => {}, resume: async () => {}, primaries: async () => [] } as FullDatabase;
 const spec = (over: Partial<TestSpec> = {}): TestSpec => ({ name: 't', db: 'fake', workload: 'register', nodes: 5, concurrency: 10, rate: 50, timeLimit: 120, nemesis: ['partition', 'kill', 'pause'], nemesisInterval: 10, recovery: 10, seed: 7, options: {}, ...over });
 const nemesisOps = (h: Op[]) => h.filter((o) => o.process === 'nemesis');
 

@@ -1,18 +1,20 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkerNames } from '../checkers/registry.ts';
+import { checkerNames } from '../api/checkers.ts';
 
 // The package as a user gets it: `npm pack` (prepack builds dist/ and the declarations), the
 // tarball installed into an empty project (dependencies from the registry, through npm's cache),
-// then used from there. The example project's own test (examples/own-store) is a further `it`.
+// then used from there, by a plain script, by npx, by TypeScript, and by the example project
+// (examples/own-store) with its own test against Docker.
 const repo = join(import.meta.dirname, '..');
 let scratch: string;
 let project: string;
+let tarball: string;
 
 interface Exit {
   code: number;
@@ -43,7 +45,8 @@ beforeAll(async () => {
   project = join(scratch, 'user-project');
   await ok('mkdir', [project], scratch);
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-  await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(scratch, packed[0]!.filename)], project);
+  tarball = join(scratch, packed[0]!.filename);
+  await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], project);
 }, 600_000);
 
 afterAll(async () => {
@@ -91,7 +94,7 @@ describe('the npm package, installed in an empty project', () => {
     expect(out.good).toMatchObject({ valid: true, checker: 'linearizable', model: 'cas-register', ops: 4, keys: 1, anomalies: [] });
     expect(out.bad).toMatchObject({ valid: false, anomalyTypes: ['nonlinearizable'] });
     expect(out.bad.anomalies[0].text).toMatch(/^read → 2 by process 1 \(ops 2–3\) cannot be linearized/);
-    // Every checker the sources register reaches the package (main had a count that went stale).
+    // Every checker the sources register reaches the package.
     expect([out.counter, out.edn, out.checkers]).toEqual([false, true, checkerNames().length]);
     expect(out.refused).toMatch(/^unknown model "queue"; expected one of cas-register, /);
     expect(out.simulated).toBe(6);
@@ -149,6 +152,20 @@ describe('the npm package, installed in an empty project', () => {
     const tsc = await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', project], project);
     expect(tsc.stdout).toBe('');
     expect(tsc.code).toBe(0);
+  });
+
+  it('the example project (examples/own-store) with the package: its store is INVALID under partitions, valid replicating synchronously', async () => {
+    // The example as a team would have it in its own repository, faultline installed from the tarball.
+    const example = join(scratch, 'own-store');
+    await cp(join(repo, 'examples/own-store'), example, { recursive: true, filter: (src) => !/[\\/](node_modules|store)$/.test(src) });
+    await ok('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], example);
+    const test = ['--no-install', 'faultline', 'run', '--test', './faultline-test.ts', '--seed', '3', '--json'];
+    const unsafe = await run('npx', test, example);
+    expect(unsafe.code, unsafe.stderr.slice(-2000)).toBe(1);
+    expect(JSON.parse(unsafe.stdout).anomalyTypes).toEqual(expect.arrayContaining(['nonlinearizable', 'diverged']));
+    const safe = await run('npx', test, example, { OWN_STORE_SYNC: '1' });
+    expect(safe.code, safe.stderr.slice(-2000)).toBe(0);
+    expect(JSON.parse(safe.stdout)).toMatchObject({ valid: true, test: 'own-store-sync', db: 'own-store' });
   });
 
   it('leaves no tarball or build output behind in the checkout', async () => {

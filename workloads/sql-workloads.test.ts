@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../harness/generator/simulate.ts';
 import type { MicroOp, Op } from '../harness/history/op.ts';
 import { Random } from '../harness/random.ts';
-import { defineTest, type TestSpec } from '../harness/test-spec.ts';
+import { defineSpec, type TestSpec } from '../harness/test-spec.ts';
 import { bank } from './bank/bank.ts';
 import { listAppend } from './list-append/list-append.ts';
 import { lostUpdate } from './lost-update/lost-update.ts';
@@ -18,7 +18,7 @@ import { clientFactory } from './workload.ts';
 import type { SqlCapable } from './sql/sql-dialect.ts';
 
 const spec = (over: Partial<TestSpec> = {}): TestSpec =>
-  defineTest({ name: 't', db: 'postgres', workload: 'w', nodes: 1, concurrency: 5, rate: 100, timeLimit: 10, nemesis: [], nemesisInterval: 10, recovery: 0, seed: 1, ...over, options: over.options ?? {} });
+  defineSpec({ name: 't', db: 'postgres', workload: 'w', nodes: 1, concurrency: 5, rate: 100, timeLimit: 10, nemesis: [], nemesisInterval: 10, recovery: 0, seed: 1, ...over, options: over.options ?? {} });
 
 /** The invocations a workload's generator makes, run against instant ok completions. */
 function invocations(w: Workload, test: TestSpec, seed: number, maxOps = 4_000): Op[] {
@@ -37,7 +37,7 @@ describe('SQL workloads run on every database that offers the SQL capability', (
 
   it('a database with its own dialect gets the generic clients, without naming it anywhere in workloads/', () => {
     const sql = getDatabase('postgres') as unknown as SqlCapable;
-    const homemade = { name: 'homemade', image: 'homemade', setup: async () => undefined, teardown: async () => undefined, sql: { ...sql.sql, name: 'homemade', preparedTransactions: undefined } };
+    const homemade = { name: 'homemade', image: { ref: 'homemade' }, setup: async () => undefined, teardown: async () => undefined, sql: { ...sql.sql, name: 'homemade', preparedTransactions: undefined } };
     expect(clientFactory(getWorkload('bank')!, homemade)).toBeTypeOf('function');
     expect(clientFactory(getWorkload('2pc-bank')!, homemade)).toBeUndefined();
     expect(String(clientFactory(getWorkload('bank')!, homemade)!())).toBe('bank client for homemade on (not open)');

@@ -1,4 +1,5 @@
-import type { CheckOptions } from '../checkers/checker.ts';
+import type { Checker, CheckOptions } from '../checkers/checker.ts';
+import { refuseProblems } from '../harness/errors.ts';
 import type { Client } from '../harness/client.ts';
 import type { FullDatabase } from '../harness/database.ts';
 import type { Generator } from '../harness/generator/generator.ts';
@@ -14,6 +15,11 @@ export interface CheckerUse {
    * `results.json` says so under `skipped` (instead of failing the run).
    */
   readonly optional?: boolean;
+  /**
+   * The checker itself, for one that is not registered under `name` (a test file's own): the
+   * run registers it under its name for the run.
+   */
+  readonly checker?: Checker;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface Workload {
   /**
    * The workload's own client for a database that offers a capability it knows (the SQL
    * workloads: any database with `sql`), or undefined. A database's own client for this workload
-   * (its `clients[name]`) comes first: see {@link clientFactory}.
+   * (its `clients[name]`) comes first: see `clientFactory` (workloads/workload.ts).
    */
   clientFor?(db: FullDatabase): (() => Client) | undefined;
   /** What a database must offer for `clientFor`, in words for an error message ("the SQL capability (`sql`)"). */
@@ -78,4 +84,42 @@ export function nodeCountProblem(workload: Pick<Workload, 'name' | 'nodes'>, nod
 /** How clients of `workload` are made on `db`: the database's own client for it, else the workload's for a capability the database offers; undefined when there is none. */
 export function clientFactory(workload: Pick<Workload, 'name' | 'clientFor'>, db: FullDatabase): (() => Client) | undefined {
   return (Object.hasOwn(db.clients ?? {}, workload.name) ? db.clients![workload.name] : undefined) ?? workload.clientFor?.(db);
+}
+
+/**
+ * A workload for a test file or the built-in registry, checked at the boundary (STYLE.md #3):
+ * one error naming every problem. Typed identity otherwise: the built-in workloads use it too.
+ */
+export function defineWorkload(workload: Workload): Workload {
+  refuseProblems(`workload ${JSON.stringify(workload?.name ?? '?')}`, workloadProblems(workload));
+  return workload;
+}
+
+/** Every problem of a workload, one line each naming the field (empty when it is fine). */
+export function workloadProblems(workload: Partial<Workload>): string[] {
+  const problems: string[] = [];
+  if (typeof workload?.name !== 'string' || workload.name === '') problems.push('name must be a non-empty string');
+  if (typeof workload?.description !== 'string') problems.push('description must be a string (one line for --help)');
+  for (const f of ['generator', 'checkers'] as const) if (typeof workload?.[f] !== 'function') problems.push(`${f} must be a function`);
+  for (const f of ['finalGenerator', 'clientFor', 'checkOptions'] as const) {
+    if (workload?.[f] !== undefined && typeof workload[f] !== 'function') problems.push(`${f} must be a function when given`);
+  }
+  const n = workload?.nodes;
+  if (n !== undefined && !(Number.isInteger(n.min) && Number.isInteger(n.max) && n.min >= 1 && n.min <= n.default && n.default <= n.max)) {
+    problems.push('nodes must be { min, default, max } integers with 1 <= min <= default <= max');
+  }
+  return problems;
+}
+
+/** The problems of the checkers a workload asks for (`checkers(test)`), one line each. */
+export function checkerUseProblems(uses: unknown): string[] {
+  if (!Array.isArray(uses)) return ['checkers(test) must return an array of { name, options?, checker? }'];
+  return uses.flatMap((u: Partial<CheckerUse> | null, i) => {
+    if (typeof u?.name !== 'string' || u.name === '') return [`checkers(test)[${i}].name must be a non-empty string`];
+    const c = u.checker;
+    if (c === undefined) return [];
+    if (typeof c.check !== 'function') return [`checkers(test)[${i}].checker must have a check(history, options) function`];
+    if (c.name !== u.name) return [`checkers(test)[${i}]: the checker is named ${JSON.stringify(c.name)}, not ${JSON.stringify(u.name)}`];
+    return [];
+  });
 }

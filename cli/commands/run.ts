@@ -5,13 +5,15 @@ import { usage } from './index.ts';
 import { getNemesis, nemeses as nemesisRegistry, nemesisNames } from '../../nemesis/registry.ts';
 import type { NemesisFactory } from '../../harness/nemesis.ts';
 import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
-import { getWorkload, workloadNames, workloads } from '../../workloads/registry.ts';
-import { clientFactory, defaultNodes, nodeCountProblem, type Workload } from '../../workloads/workload.ts';
+import { workloadNames, workloads } from '../../workloads/registry.ts';
+import { checkerUseProblems, clientFactory, defaultNodes, nodeCountProblem, type Workload } from '../../workloads/workload.ts';
 import type { Backend } from '../../harness/backend.ts';
 import type { FullDatabase } from '../../harness/database.ts';
 import { databaseNames } from '../../docker/databases.ts';
 import { CONSISTENCY_MODELS, parseConsistencyModel } from '../../checkers/elle/models.ts';
-import { EXIT, InputError } from '../../harness/errors.ts';
+import { EXIT, InputError, errorText, isInputError } from '../../harness/errors.ts';
+import type { TestDefinition } from '../../api/define.ts';
+import { loadTestFile, withTest, type LoadedTest } from '../run/test-file.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite, runSubject } from '../gate/junit-cases.ts';
 import { exitCodeFor, printAnomalies, verdictText } from '../output.ts';
@@ -30,15 +32,17 @@ import { numberFlag } from '../number-flag.ts';
 
 /** `faultline run`'s flags, as yargs parses them (torture builds them for each of its runs). */
 export interface RunArgs {
-  db: string;
-  workload: string;
+  /** A test file: its default export gives the database, the workload and settings (flags win). */
+  test?: string;
+  db?: string;
+  workload?: string;
   nodes?: number;
-  concurrency: number;
-  rate: number;
-  'time-limit': number;
-  nemesis: string;
-  'nemesis-interval': number;
-  recovery: number;
+  concurrency?: number;
+  rate?: number;
+  'time-limit'?: number;
+  nemesis?: string;
+  'nemesis-interval'?: number;
+  recovery?: number;
   seed?: string;
   isolation?: string;
   'consistency-model'?: string;
@@ -51,6 +55,9 @@ export interface RunArgs {
 }
 
 const ISOLATION = ['read-committed', 'repeatable-read', 'serializable'] as const;
+/** What `run` tests when neither flags nor a test file say. */
+const DEFAULT_DB = 'etcd';
+const DEFAULT_WORKLOAD = 'register';
 const READ_CONSISTENCY = ['linearizable', 'serializable'] as const;
 
 const none = (names: string[]) => (names.length === 0 ? '(none in this build)' : names.join(', '));
@@ -60,15 +67,16 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
     ...usage('run'),
     builder: (y: Argv) =>
       y
-        .option('db', { type: 'string', default: 'etcd', describe: `database under test: ${none(databaseNames())}` })
-        .option('workload', { type: 'string', default: 'register', describe: `what clients do: ${none(workloadNames())}` })
+        .option('test', { type: 'string', describe: 'a test file (.ts, .js, .mjs) whose default export (defineTest) gives the database, workload and settings; flags given too win over it' })
+        .option('db', { type: 'string', describe: `database under test (default ${DEFAULT_DB}): ${none(databaseNames())}` })
+        .option('workload', { type: 'string', describe: `what clients do (default ${DEFAULT_WORKLOAD}): ${none(workloadNames())}` })
         .option('nodes', numberFlag(`database nodes (containers n1…nN); default ${TEST_DEFAULTS.nodes}, or what the workload needs (1 for single-server SQL workloads)`))
-        .option('concurrency', numberFlag('client workers', TEST_DEFAULTS.concurrency))
-        .option('rate', numberFlag('target total ops per second (0: as fast as the workers go)', TEST_DEFAULTS.rate))
-        .option('time-limit', numberFlag('seconds of workload', TEST_DEFAULTS.timeLimit))
-        .option('nemesis', { type: 'string', default: '', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
-        .option('nemesis-interval', numberFlag('mean seconds between one fault class\'s transitions (each wait 0.5–1.5 × this)', TEST_DEFAULTS.nemesisInterval))
-        .option('recovery', numberFlag('seconds after the final heal before final operations', TEST_DEFAULTS.recovery))
+        .option('concurrency', numberFlag(`client workers (default ${TEST_DEFAULTS.concurrency})`))
+        .option('rate', numberFlag(`target total ops per second (0: as fast as the workers go; default ${TEST_DEFAULTS.rate})`))
+        .option('time-limit', numberFlag(`seconds of workload (default ${TEST_DEFAULTS.timeLimit})`))
+        .option('nemesis', { type: 'string', describe: `comma-separated faults, each NAME or NAME:VARIANT+VARIANT: ${nemesisHelp()}` })
+        .option('nemesis-interval', numberFlag(`mean seconds between one fault class's transitions (each wait 0.5–1.5 × this; default ${TEST_DEFAULTS.nemesisInterval})`))
+        .option('recovery', numberFlag(`seconds after the final heal before final operations (default ${TEST_DEFAULTS.recovery})`))
         .option('seed', { type: 'string', describe: 'seed for every random choice (default: a fresh one, printed)' })
         .option('read-consistency', { type: 'string', describe: `reads of key-value workloads: ${READ_CONSISTENCY.join(', ')} (etcd serializable = member-local, possibly stale); sets --option readConsistency` })
         .option('isolation', { type: 'string', describe: `isolation level for databases that have them: ${ISOLATION.join(', ')}` })
@@ -80,8 +88,9 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         .option('junit', { type: 'string', describe: 'also write JUnit XML to FILE: a test case per checker, and one for the run' })
         .strictOptions() as unknown as Argv<RunArgs>,
     handler: async (args) => {
-      const env = await environment();
-      const { spec, deps } = resolveRun(args, env);
+      const builtIn = await environment();
+      const test = args.test === undefined ? undefined : await loadTestFile(lastOf(args.test), builtIn);
+      const { spec, deps } = resolveRun(args, test ? withTest(builtIn, test) : builtIn, test);
       if (args.junit !== undefined) await checkWritable(args.junit);
       const out = statusOutput(args.json ? process.stderr : process.stdout);
       const print = out.print;
@@ -109,16 +118,22 @@ export function runCommand(setExit: (code: number) => void, environment: () => P
         print(`junit: ${args.junit}`);
       }
       if (args.json) process.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
-      if (outcome.error !== undefined) process.stderr.write(`faultline: the run failed: ${outcome.result.error}\n`);
+      if (outcome.error !== undefined) process.stderr.write(`faultline: the run failed${failureText(outcome.error, outcome.result, spec.testFile)}\n`);
       setExit(runExitCode(outcome));
     },
   };
 }
 
+/** Why a run failed, for its last line: bad input as the message alone, with the test file that made it. */
+function failureText(error: unknown, result: RunResult, testFile: string | undefined): string {
+  if (!isInputError(error)) return `: ${result.error}`;
+  return `${testFile === undefined ? '' : ` (${testFile})`}: ${error.message}`;
+}
+
 /** The exit code of one run: its verdict, unless it could not finish (254 for bad input, else 255). */
 export function runExitCode(outcome: RunOutcome): number {
   if (outcome.error === undefined) return exitCodeFor(outcome.result.valid);
-  return outcome.error instanceof InputError ? EXIT.badInput : EXIT.crash;
+  return isInputError(outcome.error) ? EXIT.badInput : EXIT.crash;
 }
 
 /** A test spec and the parts that run it. */
@@ -127,35 +142,46 @@ export interface ResolvedRun {
   deps: { backend: Backend; db: FullDatabase; workload: Workload; nemeses: NemesisFactory[] };
 }
 
-/** Turns flags into a test spec and its parts, or an InputError naming the flag and the choices. */
-export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
+/**
+ * Turns flags (and a test file's definition, which flags override) into a test spec and its
+ * parts, or an InputError naming the flag and the choices.
+ */
+export function resolveRun(given: RunArgs, env: RunEnvironment, test?: LoadedTest): ResolvedRun {
   // A flag given twice: the last one wins, as in most CLIs (yargs would make it an array).
   const args = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, Array.isArray(v) && k !== 'option' && k !== '_' ? v.at(-1) : v])) as RunArgs;
-  const workload = getWorkload(args.workload);
-  const { names: nemesis, variants: nemesisVariants } = parseNemesisArg(args.nemesis);
-  const options = parseOptions(args.option);
+  if (test && (args.db !== undefined || args.workload !== undefined)) throw new InputError(`--${args.db !== undefined ? 'db' : 'workload'} cannot be given with --test: the test file names its database and workload`);
+  const file: Partial<TestDefinition> = test?.definition ?? {};
+  const db = test?.database.name ?? args.db ?? DEFAULT_DB;
+  const workloadName = test?.workload.name ?? args.workload ?? DEFAULT_WORKLOAD;
+  const workload = (env.workloads ?? workloads).get(workloadName);
+  const nemesisText = args.nemesis ?? (typeof file.nemesis === 'string' ? file.nemesis : (file.nemesis ?? []).join(','));
+  const { names: nemesis, variants: nemesisVariants } = parseNemesisArg(nemesisText);
+  const options = { ...file.options, ...parseOptions(args.option) };
   if (args['read-consistency'] !== undefined) {
     if (!(READ_CONSISTENCY as readonly string[]).includes(args['read-consistency'])) {
       throw new InputError(`--read-consistency must be one of ${READ_CONSISTENCY.join(', ')} (got ${JSON.stringify(args['read-consistency'])})`);
     }
     options.readConsistency = args['read-consistency'];
   }
+  const isolation = args.isolation ?? file.isolation;
+  const consistencyModel = args['consistency-model'] ?? file.consistencyModel;
   const spec: TestSpec = {
-    name: args.name ?? defaultTestName({ db: args.db, workload: args.workload }),
-    db: args.db,
-    workload: args.workload,
-    nodes: args.nodes ?? (workload ? defaultNodes(workload) : TEST_DEFAULTS.nodes),
-    concurrency: args.concurrency,
-    rate: args.rate,
-    timeLimit: args['time-limit'],
+    name: args.name ?? file.name ?? defaultTestName({ db, workload: workloadName }),
+    db,
+    workload: workloadName,
+    nodes: args.nodes ?? file.nodes ?? (workload ? defaultNodes(workload) : TEST_DEFAULTS.nodes),
+    concurrency: args.concurrency ?? file.concurrency ?? TEST_DEFAULTS.concurrency,
+    rate: args.rate ?? file.rate ?? TEST_DEFAULTS.rate,
+    timeLimit: args['time-limit'] ?? file.timeLimit ?? TEST_DEFAULTS.timeLimit,
     nemesis,
     ...(Object.keys(nemesisVariants).length === 0 ? {} : { nemesisVariants }),
-    nemesisInterval: args['nemesis-interval'],
-    recovery: args.recovery,
-    seed: args.seed === undefined ? randomSeed() : parseSeed(args.seed),
-    ...(args.isolation === undefined ? {} : { isolation: args.isolation as TestSpec['isolation'] }),
-    ...(args['consistency-model'] === undefined ? {} : { consistencyModel: args['consistency-model'] }),
+    nemesisInterval: args['nemesis-interval'] ?? file.nemesisInterval ?? TEST_DEFAULTS.nemesisInterval,
+    recovery: args.recovery ?? file.recovery ?? TEST_DEFAULTS.recovery,
+    seed: args.seed !== undefined ? parseSeed(args.seed) : (file.seed ?? randomSeed()),
+    ...(isolation === undefined ? {} : { isolation: isolation as TestSpec['isolation'] }),
+    ...(consistencyModel === undefined ? {} : { consistencyModel }),
     options,
+    ...(test ? { testFile: test.file } : {}),
   };
   return resolveSpec(spec, env);
 }
@@ -167,7 +193,7 @@ export function resolveRun(given: RunArgs, env: RunEnvironment): ResolvedRun {
  */
 export function resolveSpec(given: TestSpec, env: RunEnvironment): ResolvedRun {
   const db = env.databases.require(given.db).create();
-  const workload = workloads.require(given.workload);
+  const workload = (env.workloads ?? workloads).require(given.workload);
   if (!clientFactory(workload, db)) {
     const supported = env.databases.all().filter((d) => clientFactory(workload, d.create())).map((d) => d.name);
     throw new InputError(`the ${workload.name} workload has no client for ${db.name}; databases with one: ${none(supported)}${workload.needs ? `; a database gets one by offering ${workload.needs}` : ''}`);
@@ -213,7 +239,21 @@ export function resolveSpec(given: TestSpec, env: RunEnvironment): ResolvedRun {
     const why = f.unsupported?.(db, spec, spec.nemesisVariants?.[f.name] ?? []);
     if (why) throw new InputError(`--nemesis ${f.name} cannot run against ${db.name}: ${why}`);
   }
+  // A test file's workload is user code: what it asks to be checked with is checked here, before any container starts.
+  let uses: unknown;
+  try {
+    uses = workload.checkers(spec);
+  } catch (err) {
+    throw new InputError(`the ${workload.name} workload's checkers(test) threw: ${errorText(err, { name: false })}`);
+  }
+  const useProblems = checkerUseProblems(uses);
+  if (useProblems.length > 0) throw new InputError(`the ${workload.name} workload: ${useProblems.join('; ')}`);
   return { spec, deps: { backend: env.backend, db, workload, nemeses } };
+}
+
+/** A string flag given twice is an array to yargs; the last one wins. */
+function lastOf(v: string | string[]): string {
+  return Array.isArray(v) ? v.at(-1)! : v;
 }
 
 function nemesisHelp(): string {

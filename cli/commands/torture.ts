@@ -2,9 +2,8 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { usage } from './index.ts';
-import { getNemesis, nemesisNames } from '../../nemesis/registry.ts';
-import { getWorkload, workloadNames } from '../../workloads/registry.ts';
-import { clientFactory, nodeCountProblem } from '../../workloads/workload.ts';
+import { nemesisNames } from '../../nemesis/registry.ts';
+import { workloadNames } from '../../workloads/registry.ts';
 import { InputError } from '../../harness/errors.ts';
 import { checkWritable, writeJUnit } from '../gate/junit.ts';
 import { junitSuite } from '../gate/junit-cases.ts';
@@ -15,13 +14,15 @@ import { statusOutput, type StatusOutput } from '../run/status-line.ts';
 import { interceptSignals } from '../../harness/shutdown.ts';
 import { runTimestamp } from '../../harness/store/store.ts';
 import { completeMatrix, faultName, parseFaults, readMatrixFile, variant, type KnownNames, type Matrix, type MatrixInput } from '../torture/matrix.ts';
-import { parseShard, planMatrix, plannedSpec, shardRuns, type Shard } from '../torture/plan.ts';
-import { runSession, type SessionRun } from '../torture/session.ts';
+import { parseShard, planMatrix, plannedSpec, shardRuns, unrunnable, type Shard } from '../torture/plan.ts';
+import { planTestFiles } from '../torture/test-files.ts';
+import { runSession, type SessionPlan, type SessionRun } from '../torture/session.ts';
 import { countsLine, displayPath, failingLines, isTortureSummary, mergeSummaries, renderTable, runSubjectOf, sessionExitCode, sessionId, type TortureSummary } from '../torture/summary.ts';
 import { parseOptions, parseSeed, resolveSpec } from './run.ts';
 import { numberFlag } from '../number-flag.ts';
 
 interface TortureArgs {
+  test?: string[];
   matrix?: string;
   db?: string[];
   workload?: string[];
@@ -48,13 +49,14 @@ interface TortureArgs {
 }
 
 /** Flags that shape the matrix, in the order a replay command lists them. */
-const MATRIX_FLAGS = ['matrix', 'db', 'workload', 'nemesis', 'seeds', 'nodes', 'concurrency', 'rate', 'time-limit', 'nemesis-interval', 'recovery', 'isolation', 'option'] as const;
+const MATRIX_FLAGS = ['test', 'matrix', 'db', 'workload', 'nemesis', 'seeds', 'nodes', 'concurrency', 'rate', 'time-limit', 'nemesis-interval', 'recovery', 'isolation', 'option'] as const;
 
 export function tortureCommand(setExit: (code: number) => void, environment: () => Promise<RunEnvironment> = defaultEnvironment): CommandModule<object, TortureArgs> {
   return {
     ...usage('torture'),
     builder: (y: Argv) =>
       y
+        .option('test', { type: 'string', array: true, describe: 'test files (repeatable): each names its database, workload and settings; the runs are test files × --nemesis × --seeds' })
         .option('matrix', { type: 'string', describe: 'a YAML or JSON matrix file (flags given as well override its keys)' })
         .option('db', { type: 'string', array: true, describe: 'databases (repeat or comma-separate); default etcd' })
         .option('workload', { type: 'string', array: true, describe: 'workloads (repeat or comma-separate); default register' })
@@ -90,37 +92,8 @@ export function tortureCommand(setExit: (code: number) => void, environment: () 
 }
 
 async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput): Promise<TortureSummary | undefined> {
-  const known: KnownNames = { databases: env.databases.names(), workloads: workloadNames(), nemeses: nemesisNames() };
-  const fromFile = args.matrix === undefined ? {} : await readMatrixFile(args.matrix, known);
-  const matrix = completeMatrix(fromFile, flagsInput(args, known), { databases: ['etcd'], workloads: ['register'] });
-  const { seed: fileSeed, ...shape } = matrix;
-  const seed = args.seed !== undefined ? parseSeed(args.seed) : (fileSeed ?? randomSeed());
+  const { seed, shape, plan, resolved } = args.test !== undefined ? await planTestFiles(args.test, testFilesFlags(args), seedOf(args), env) : await planFromMatrix(args, env);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
-  const plan = planMatrix(shape, seed, (db, w, nemesis) => {
-    const database = env.databases.require(db.name).create();
-    const workload = getWorkload(w.name)!;
-    if (!clientFactory(workload, database)) return `the ${w.name} workload has no client for ${db.name}`;
-    const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, shape.run);
-    const nodes = nodeCountProblem(workload, spec.nodes);
-    if (nodes) return nodes;
-    for (const [i, name] of spec.nemesis.entries()) {
-      const why = getNemesis(name)!.unsupported?.(database, spec, spec.nemesisVariants?.[name] ?? []);
-      if (why) return `${nemesis[i]}: ${why}`;
-    }
-    return undefined;
-  });
-  if (plan.runs.length === 0) {
-    throw new InputError(`the matrix has no combination that can run${plan.excluded.length ? `: ${plan.excluded.map((e) => `${e.name} (${e.reason})`).join('; ')}` : ''}`);
-  }
-  // Every run of the whole matrix is checked before any starts, so each shard fails alike on bad input.
-  const resolved: SessionRun[] = plan.runs.map((planned) => {
-    try {
-      return { planned, ...resolveSpec(plannedSpec(planned, shape.run), env) };
-    } catch (err) {
-      if (err instanceof InputError) throw new InputError(`run ${planned.id}: ${err.message}`);
-      throw err;
-    }
-  });
   const mine = shardRuns(resolved.map((r) => ({ ...r, index: r.planned.index })), shard);
   if (args.junit !== undefined) await checkWritable(args.junit);
   const replay = sessionReplay(args, seed, shard);
@@ -162,6 +135,41 @@ async function torture(args: TortureArgs, env: RunEnvironment, out: StatusOutput
     replay,
     runs: outcome.runs,
   };
+}
+
+/** The session's runs from a matrix (a file and/or --db, --workload, --nemesis…), every one checked before any starts. */
+async function planFromMatrix(args: TortureArgs, env: RunEnvironment): Promise<SessionPlan> {
+  const known: KnownNames = { databases: env.databases.names(), workloads: workloadNames(), nemeses: nemesisNames() };
+  const fromFile = args.matrix === undefined ? {} : await readMatrixFile(args.matrix, known);
+  const matrix = completeMatrix(fromFile, flagsInput(args, known), { databases: ['etcd'], workloads: ['register'] });
+  const { seed: fileSeed, ...shape } = matrix;
+  const seed = seedOf(args) ?? fileSeed ?? randomSeed();
+  const plan = planMatrix(shape, seed, unrunnable(env, shape.run));
+  if (plan.runs.length === 0) {
+    throw new InputError(`the matrix has no combination that can run${plan.excluded.length ? `: ${plan.excluded.map((e) => `${e.name} (${e.reason})`).join('; ')}` : ''}`);
+  }
+  // Every run of the whole matrix is checked before any starts, so each shard fails alike on bad input.
+  const resolved: SessionRun[] = plan.runs.map((planned) => {
+    try {
+      return { planned, ...resolveSpec(plannedSpec(planned, shape.run), env) };
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError(`run ${planned.id}: ${err.message}`);
+      throw err;
+    }
+  });
+  return { seed, shape, plan, resolved };
+}
+
+function seedOf(args: TortureArgs): number | undefined {
+  return args.seed === undefined ? undefined : parseSeed(args.seed);
+}
+
+/** With --test, the flags that still shape the matrix (the files name their databases and workloads). */
+function testFilesFlags(args: TortureArgs): MatrixInput {
+  for (const flag of ['matrix', 'db', 'workload'] as const) {
+    if (args[flag] !== undefined) throw new InputError(`--${flag} cannot be given with --test: each test file names its database and workload`);
+  }
+  return flagsInput(args, { databases: [], workloads: [], nemeses: nemesisNames() });
 }
 
 function describeSlice(mine: number, total: number, shard: Shard | undefined): string {

@@ -1,5 +1,5 @@
 import { checkSafe } from '../../checkers/check-safe.ts';
-import { getChecker } from '../../checkers/registry.ts';
+import { getChecker, registerChecker } from '../../checkers/registry.ts';
 import { unknown, compose, type CheckResult, type ComposedResult } from '../../harness/result.ts';
 import type { CheckerUse } from '../../workloads/workload.ts';
 import { InputError } from '../../harness/errors.ts';
@@ -22,7 +22,9 @@ export async function runCheckers(history: History, uses: readonly CheckerUse[],
   const results: CheckResult[] = [];
   const skipped: SkippedChecker[] = [];
   for (const use of uses) {
-    const checker = getChecker(use.name);
+    const checker = use.checker ?? getChecker(use.name);
+    // A test file's own checker is registered for the rest of the process, so the report finds its meanings.
+    if (use.checker && getChecker(use.name) !== use.checker) registerChecker(use.checker);
     if (!checker) {
       const reason = `the ${use.name} checker is not available in this build`;
       if (use.optional) skipped.push({ checker: use.name, reason });

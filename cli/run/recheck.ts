@@ -6,15 +6,31 @@ import { readRun, RUN_FILES, writeResults, type StoredRun } from '../../harness/
 import { countOps, type RunResult } from '../../harness/store/run-result.ts';
 import { writeReport } from '../../reports/write-report.ts';
 import { getWorkload, workloadNames } from '../../workloads/registry.ts';
+import type { Workload } from '../../workloads/workload.ts';
 import { gateVerdict } from '../gate/verdict.ts';
+import { defaultEnvironment } from './environment.ts';
+import { loadTestFile } from './test-file.ts';
 import { runCheckers } from './check-run.ts';
 
-/** A stored run, read and checked before any work (bad input fails before anything is rewritten). */
+/** The workload of each loaded run whose workload came from its test file. */
+const fromTestFile = new WeakMap<StoredRun, Workload>();
+
+/**
+ * A stored run, read and checked before any work (bad input fails before anything is rewritten).
+ * A run of a test file's own workload loads that file again, from where the run was started.
+ */
 export async function loadStoredRun(dir: string): Promise<StoredRun> {
   const run = await readRun(dir);
-  if (!getWorkload(run.test.workload)) {
-    throw new InputError(`test.json names the workload ${JSON.stringify(run.test.workload)}, which this build does not have (it has ${workloadNames().join(', ')})`, join(dir, RUN_FILES.test));
+  if (getWorkload(run.test.workload)) return run;
+  const where = join(dir, RUN_FILES.test);
+  if (run.test.testFile === undefined) {
+    throw new InputError(`test.json names the workload ${JSON.stringify(run.test.workload)}, which this build does not have (it has ${workloadNames().join(', ')})`, where);
   }
+  const test = await loadTestFile(run.test.testFile, await defaultEnvironment()).catch((err: Error) => {
+    throw new InputError(`the workload ${JSON.stringify(run.test.workload)} is the test file's, which could not be loaded from here: ${err.message}`, where);
+  });
+  if (test.workload.name !== run.test.workload) throw new InputError(`${run.test.testFile} now defines the workload ${JSON.stringify(test.workload.name)}, not ${JSON.stringify(run.test.workload)}`, where);
+  fromTestFile.set(run, test.workload);
   return run;
 }
 
@@ -26,7 +42,7 @@ export async function loadStoredRun(dir: string): Promise<StoredRun> {
  */
 export async function recheckRun(run: StoredRun, timeLimitMs?: number): Promise<RunResult> {
   const { dir, test, history, results: old } = run;
-  const workload = getWorkload(test.workload)!;
+  const workload = fromTestFile.get(run) ?? getWorkload(test.workload)!;
   const checks = await runCheckers(history, workload.checkers(test), timeLimitMs);
   const ops = countOps(history);
   const interrupted = old?.interrupted === true;

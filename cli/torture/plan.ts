@@ -2,8 +2,10 @@ import { InputError } from '../../harness/errors.ts';
 import { parseNemesisArg } from '../../harness/nemesis-arg.ts';
 import { Random } from '../../harness/random.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
-import { getWorkload } from '../../workloads/registry.ts';
-import { defaultNodes } from '../../workloads/workload.ts';
+import { clientFactory, defaultNodes, nodeCountProblem, type Workload } from '../../workloads/workload.ts';
+import { getWorkload, workloads } from '../../workloads/registry.ts';
+import { getNemesis } from '../../nemesis/registry.ts';
+import type { RunEnvironment } from '../run/environment.ts';
 import { faultLabel, MAX_SEEDS, type Matrix, type RunSettings, type Variant } from './matrix.ts';
 
 /**
@@ -119,14 +121,14 @@ export function shardRuns<T extends { readonly index: number }>(runs: readonly T
  * (nodes: else the workload's default). A fault given as `partition:one+bridge` becomes the class
  * in `nemesis` and its variants in `nemesisVariants`, as `faultline run` makes them.
  */
-export function plannedSpec(p: PlannedRun, run: RunSettings): TestSpec {
+export function plannedSpec(p: PlannedRun, run: RunSettings, workload: (name: string) => Workload | undefined = getWorkload): TestSpec {
   const isolation = p.db.isolation ?? run.isolation;
   const { names, variants } = parseNemesisArg(p.nemesis.join(','));
   return {
     name: p.name,
     db: p.db.name,
     workload: p.workload.name,
-    nodes: p.workload.nodes ?? p.db.nodes ?? run.nodes ?? defaultNodes(getWorkload(p.workload.name) ?? {}),
+    nodes: p.workload.nodes ?? p.db.nodes ?? run.nodes ?? defaultNodes(workload(p.workload.name) ?? {}),
     concurrency: run.concurrency,
     rate: run.rate,
     timeLimit: run.timeLimit,
@@ -137,5 +139,27 @@ export function plannedSpec(p: PlannedRun, run: RunSettings): TestSpec {
     seed: p.seed,
     ...(isolation === undefined ? {} : { isolation: isolation as TestSpec['isolation'] }),
     options: { ...run.options, ...p.db.options, ...p.workload.options },
+  };
+}
+
+/**
+ * Why a combination cannot run in `env` (a workload without a client for the database, a node
+ * count it cannot use, a fault the database does not support), or undefined: what planMatrix
+ * leaves out and lists.
+ */
+export function unrunnable(env: RunEnvironment, run: RunSettings): (db: Variant, workload: Variant, nemesis: readonly string[]) => string | undefined {
+  const registry = env.workloads ?? workloads;
+  return (db, w, nemesis) => {
+    const database = env.databases.require(db.name).create();
+    const workload = registry.require(w.name);
+    if (!clientFactory(workload, database)) return `the ${w.name} workload has no client for ${db.name}`;
+    const spec = plannedSpec({ index: 0, id: '', name: 'x', replicate: 1, db, workload: w, nemesis, seed: 0 }, run, (n) => registry.get(n));
+    const nodes = nodeCountProblem(workload, spec.nodes);
+    if (nodes) return nodes;
+    for (const [i, name] of spec.nemesis.entries()) {
+      const why = getNemesis(name)!.unsupported?.(database, spec, spec.nemesisVariants?.[name] ?? []);
+      if (why) return `${nemesis[i]}: ${why}`;
+    }
+    return undefined;
   };
 }

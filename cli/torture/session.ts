@@ -3,7 +3,8 @@ import { runExitCode } from '../commands/run.ts';
 import { RunProgress } from '../run/progress.ts';
 import { runTest } from '../run/run-test.ts';
 import type { StatusOutput } from '../run/status-line.ts';
-import type { PlannedRun } from './plan.ts';
+import type { Plan, PlannedRun } from './plan.ts';
+import type { Matrix } from './matrix.ts';
 import { countsLine, crashedRun, displayPath, notRun, summarizeRun, verdictLabel, type TortureRun } from './summary.ts';
 import { replayCommand } from '../../harness/replay.ts';
 import { errorText } from '../../harness/errors.ts';
@@ -11,6 +12,14 @@ import { errorText } from '../../harness/errors.ts';
 /** A planned run with its test and parts resolved (validated before the session starts). */
 export interface SessionRun extends ResolvedRun {
   readonly planned: PlannedRun;
+}
+
+/** A session's runs, planned and resolved, with the seed and the matrix they came from. */
+export interface SessionPlan {
+  readonly seed: number;
+  readonly shape: Matrix;
+  readonly plan: Plan;
+  readonly resolved: readonly SessionRun[];
 }
 
 export interface SessionOptions {

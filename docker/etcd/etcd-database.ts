@@ -1,9 +1,9 @@
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { versionFromCommand, type ClockAware, type Database, type DatabaseDefinition, type HasPrimary, type Killable, type LogFiles, type Pausable } from '../../harness/database.ts';
+import { buildContext, defineDatabase, versionFromCommand, type ClockAware, type Database, type HasPrimary, type Killable, type LogFiles, type Pausable } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { CLIENT_PORT, clientUrl, PEER_PORT } from './etcd-node.ts';
-import { EtcdRegisterClient } from './etcd-register-client.ts';
+import { etcdRegisterClient } from './etcd-register-client.ts';
 
 const DATA_DIR = '/var/lib/faultline/etcd/data';
 const LOG_FILE = '/var/log/etcd/etcd.log';
@@ -29,10 +29,10 @@ interface MemberStatus {
  */
 export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, LogFiles, ClockAware {
   readonly name = 'etcd';
-  readonly image = 'etcd';
+  readonly image = buildContext('etcd', new URL('.', import.meta.url));
   readonly honoursFaketime = false;
   readonly clockReason = 'etcd is a Go program: it reads the clock through the vDSO, not libc, so libfaketime cannot skew it';
-  readonly clients = { register: () => new EtcdRegisterClient() };
+  readonly clients = { register: etcdRegisterClient };
 
   constructor(private readonly options: EtcdOptions = {}) {}
 
@@ -203,8 +203,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export const etcd: DatabaseDefinition = {
+export const etcd = defineDatabase({
   name: 'etcd',
   description: "etcd 3.4 (Debian's etcd-server), an N-member cluster; clients: register",
   create: () => new EtcdDatabase(),
-};
+});

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerCluster } from '../docker-cluster.ts';
 import { EtcdDatabase } from './etcd-database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
-import { EtcdRegisterClient } from './etcd-register-client.ts';
+import type { Client } from '../../harness/client.ts';
+import { etcdRegisterClient } from './etcd-register-client.ts';
 
 // The register client against a real 5-node etcd cluster: what it records when etcd answers, when
 // nothing was sent, and when the outcome is unknown.
@@ -14,17 +15,17 @@ const spec = (options: Record<string, unknown> = {}): TestSpec => ({
 
 let cluster: DockerCluster;
 const db = new EtcdDatabase();
-const clients: EtcdRegisterClient[] = [];
+const clients: Client[] = [];
 
-async function client(node: string, options: Record<string, unknown> = {}): Promise<EtcdRegisterClient> {
-  const c = new EtcdRegisterClient();
+async function client(node: string, options: Record<string, unknown> = {}): Promise<Client> {
+  const c = etcdRegisterClient();
   await c.open(cluster, spec(options), node);
   clients.push(c);
   return c;
 }
 
 /** A kill in an earlier test may have cost the cluster its leader: write until it goes through. */
-async function writeOnceHealthy(c: EtcdRegisterClient, key: string): Promise<void> {
+async function writeOnceHealthy(c: Client, key: string): Promise<void> {
   let r = await c.invoke({ f: 'write', value: 1, key });
   for (let i = 0; i < 20 && r.type !== 'ok'; i++) r = await c.invoke({ f: 'write', value: 1, key });
   expect(r.type).toBe('ok');
@@ -40,7 +41,7 @@ afterAll(async () => {
   await cluster?.teardown();
 });
 
-describe('EtcdRegisterClient on a real cluster', () => {
+describe('the etcd register client on a real cluster', () => {
   it('reads nil for a fresh key, writes, and does compare-and-set through a transaction', async () => {
     const c = await client('n1');
     const other = await client('n4');

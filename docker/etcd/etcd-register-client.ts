@@ -11,9 +11,7 @@ import {
   GRPCUnauthenticatedError,
   GRPCUnavailableError,
 } from 'etcd3';
-import { findNode, type Cluster } from '../../harness/cluster.ts';
-import type { Client, Completion, Invocation } from '../../harness/client.ts';
-import type { TestSpec } from '../../harness/test-spec.ts';
+import { defineClient } from '../../harness/client.ts';
 import { registerOptions } from '../../workloads/register/options.ts';
 import { clientUrl } from './etcd-node.ts';
 import { errorText } from '../../harness/errors.ts';
@@ -70,37 +68,34 @@ export function classifyEtcdError(err: unknown, f: string): ErrorOutcome {
 /** The etcd key that holds register `key`. */
 export const registerKey = (key: string | number | undefined) => `register/${key ?? 'default'}`;
 
+interface EtcdConnection {
+  etcd: Etcd3;
+  serializable: boolean;
+}
+
 /**
  * The register workload on etcd's v3 API (the etcd3 library over gRPC). Reads are linearizable
  * (quorum) unless `readConsistency: 'serializable'`; cas is a transaction comparing the value.
  * One client talks to one node, with the library's retries and circuit breakers turned off: a
  * retried write would make one op take effect twice.
  */
-export class EtcdRegisterClient implements Client {
-  private etcd: Etcd3 | undefined;
-  private node = '';
-  private serializable = false;
-
-  async open(cluster: Cluster, test: TestSpec, node: string): Promise<void> {
-    const info = findNode(cluster, node);
+export const etcdRegisterClient = defineClient<EtcdConnection>({
+  name: 'etcd register client',
+  open({ node, test }) {
     const o = registerOptions(test);
-    this.node = node;
-    this.serializable = o.readConsistency === 'serializable';
-    this.etcd = new Etcd3({
-      hosts: [clientUrl(info)],
+    const etcd = new Etcd3({
+      hosts: [clientUrl(node)],
       faultHandling: { host: () => noop, global: noop },
       defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + o.timeoutMs }),
     });
-  }
-
-  async invoke(op: Invocation): Promise<Completion> {
-    const etcd = this.etcd;
-    if (!etcd) throw new Error('invoke before open');
+    return { etcd, serializable: o.readConsistency === 'serializable' };
+  },
+  async invoke({ etcd, serializable }, op) {
     const key = registerKey(op.key);
     try {
       switch (op.f) {
         case 'read': {
-          const v = await etcd.get(key).serializable(this.serializable).string();
+          const v = await etcd.get(key).serializable(serializable).string();
           return { type: 'ok', value: v === null ? null : Number(v) };
         }
         case 'write':
@@ -117,14 +112,8 @@ export class EtcdRegisterClient implements Client {
     } catch (err) {
       return classifyEtcdError(err, op.f);
     }
-  }
-
-  async close(): Promise<void> {
-    this.etcd?.close();
-    this.etcd = undefined;
-  }
-
-  toString(): string {
-    return `etcd register client on ${this.node}`;
-  }
-}
+  },
+  close({ etcd }) {
+    etcd.close();
+  },
+});

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineTest } from '../../harness/test-spec.ts';
+import { defineSpec } from '../../harness/test-spec.ts';
 import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../docker-cluster.ts';
 import { copyNodeLogs } from '../../harness/store/node-logs.ts';
 import { EtcdDatabase } from './etcd-database.ts';
 import { clientUrl } from './etcd-node.ts';
 
-const test = defineTest({
+const test = defineSpec({
   name: 'etcd-int',
   db: 'etcd',
   workload: 'register',

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { versionFromCommand, type DatabaseDefinition } from '../../harness/database.ts';
+import { buildContext, defineDatabase, versionFromCommand } from '../../harness/database.ts';
 import type { TestSpec } from '../../harness/test-spec.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
@@ -21,7 +21,7 @@ const LOG_FILE = '/var/log/faultline/mariadb.log';
  */
 export class MariadbDatabase extends SingleServerDatabase {
   readonly name = 'mariadb';
-  readonly image = 'mariadb';
+  readonly image = buildContext('mariadb', new URL('.', import.meta.url));
   readonly sql = mariadbDialect;
   readonly server = new ServerProcess({
     name: 'mariadb',
@@ -89,8 +89,8 @@ export class MariadbDatabase extends SingleServerDatabase {
   }
 }
 
-export const mariadb: DatabaseDefinition = {
+export const mariadb = defineDatabase({
   name: 'mariadb',
   description: 'MariaDB 10.11 (InnoDB), every node an independent server; the SQL capability',
   create: () => new MariadbDatabase(),
-};
+});

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Cluster, NodeInfo } from '../../harness/cluster.ts';
-import { versionFromCommand, type DatabaseDefinition } from '../../harness/database.ts';
+import { buildContext, defineDatabase, versionFromCommand } from '../../harness/database.ts';
 import { EnvironmentError } from '../../harness/errors.ts';
 import { lastLine, ServerProcess } from '../server-process.ts';
 import { SingleServerDatabase, type SingleServerOptions } from '../single-server-database.ts';
@@ -24,7 +24,7 @@ export interface PostgresOptions extends SingleServerOptions {
  */
 export class PostgresDatabase extends SingleServerDatabase {
   readonly name = 'postgres';
-  readonly image = 'postgres';
+  readonly image = buildContext('postgres', new URL('.', import.meta.url));
   /** Every SQL workload runs on it, 2pc-bank too (PREPARE TRANSACTION). */
   readonly sql = postgresDialect;
   readonly server = new ServerProcess({
@@ -94,8 +94,8 @@ async function withClient<T>(config: pg.ClientConfig, fn: (client: pg.Client) =>
   }
 }
 
-export const postgres: DatabaseDefinition = {
+export const postgres = defineDatabase({
   name: 'postgres',
   description: 'PostgreSQL 15, every node an independent server; the SQL capability with prepared transactions',
   create: () => new PostgresDatabase(),
-};
+});

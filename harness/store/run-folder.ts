@@ -120,6 +120,7 @@ export function testSpecProblems(raw: unknown): string[] {
   if (!Array.isArray(o.nemesis) || !o.nemesis.every((n) => typeof n === 'string')) problems.push('"nemesis" must be a list of fault names');
   if (typeof o.options !== 'object' || o.options === null || Array.isArray(o.options)) problems.push('"options" must be an object');
   if (o.versions !== undefined && (typeof o.versions !== 'object' || o.versions === null)) problems.push('"versions" must be an object');
+  if (o.testFile !== undefined && typeof o.testFile !== 'string') problems.push('"testFile" must be a path');
   return problems;
 }
 

@@ -94,7 +94,7 @@ export function fakeDatabase(name: string, options: FakeDatabaseOptions = {}): F
   const events: string[] = [];
   return {
     name,
-    image: name,
+    image: { ref: name },
     events,
     async setup(_cluster: Cluster, _test: TestSpec) {
       events.push('setup');
@@ -121,7 +121,7 @@ export function fakeBackend(): Backend & { clusters: FakeCluster[]; prepared: st
     clusters,
     prepared,
     async prepare(db) {
-      prepared.push(db.image);
+      prepared.push('ref' in db.image ? db.image.ref : db.image.name);
     },
     async createCluster(request) {
       const c = new FakeCluster(request.runId, request.nodes);

@@ -15,8 +15,8 @@ export interface Exit {
 }
 
 /** Runs the CLI as a user would; `interruptAfter` says after which stderr line (and delay) to send SIGINT. */
-export async function faultline(args: readonly string[], interruptAfter?: { line: RegExp; delayMs: number }): Promise<Exit> {
-  const child = spawn(process.execPath, [join(repo, 'bin/faultline.js'), ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function faultline(args: readonly string[], interruptAfter?: { line: RegExp; delayMs: number }, env?: Record<string, string>): Promise<Exit> {
+  const child = spawn(process.execPath, [join(repo, 'bin/faultline.js'), ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let stdout = '';
   let stderr = '';
   let signalledAt: number | undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FullDatabase, Killable, LogFiles, Pausable } from '../../harness/database.ts';
-import { defineTest, type TestSpec } from '../../harness/test-spec.ts';
+import { defineSpec, type TestSpec } from '../../harness/test-spec.ts';
 import type { NodeInfo } from '../../harness/cluster.ts';
 import { DockerCluster } from '../../docker/docker-cluster.ts';
 import { dockerClient } from '../../docker/engine.ts';
@@ -40,7 +40,7 @@ export interface SqlSuiteAdapter {
  */
 export function sqlDatabaseSuite(adapter: SqlSuiteAdapter): void {
   const { db } = adapter;
-  const test: TestSpec = defineTest({
+  const test: TestSpec = defineSpec({
     name: `${db.name}-int`, db: db.name, workload: 'none', nodes: 1, concurrency: 1, rate: 1, timeLimit: 1,
     nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: {},
   }); // prettier-ignore

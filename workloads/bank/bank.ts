@@ -2,7 +2,7 @@ import { fromFn, once } from '../../harness/generator/basic.ts';
 import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
 import { baseCheckers, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
-import type { Workload } from '../workload.ts';
+import { defineWorkload } from '../workload.ts';
 import { bankOptionProblems, bankOptions, type BankOptions } from './bank-options.ts';
 import { bankSql } from './bank-sql.ts';
 
@@ -15,7 +15,7 @@ export function bankOp(d: Draw, o: Pick<BankOptions, 'accounts' | 'maxTransfer'>
 }
 
 /** Jepsen's bank: transfers must conserve the total; reads see every balance. */
-export const bank: Workload = {
+export const bank = defineWorkload({
   name: 'bank',
   description: 'transfers between accounts (read-modify-write) and reads of all balances; the total must never change',
   ...sqlClients(bankSql),
@@ -30,4 +30,4 @@ export const bank: Workload = {
     const o = bankOptions(test);
     return [...baseCheckers(), { name: 'bank', options: { totalAmount: o.totalAmount, accounts: Array.from({ length: o.accounts }, (_, i) => String(i)) } }];
   },
-};
+});

@@ -2,11 +2,11 @@ import { unfold } from '../../harness/generator/unfold.ts';
 import { ELLE_TXN_DEFAULTS, elleTxn, initialElleState } from '../elle/elle-txns.ts';
 import { sqlOptionProblems, workloadOptions } from '../sql/sql-options.ts';
 import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
-import type { Workload } from '../workload.ts';
+import { defineWorkload } from '../workload.ts';
 import { listAppendSql } from './list-append-sql.ts';
 
 /** Elle's list-append: transactions of appends and whole-list reads on rotating keys. */
-export const listAppend: Workload = {
+export const listAppend = defineWorkload({
   name: 'list-append',
   description: 'Elle list-append transactions, checked for G0…G2, lost update and write skew (--isolation, --consistency-model)',
   ...sqlClients(listAppendSql),
@@ -17,4 +17,4 @@ export const listAppend: Workload = {
     return unfold(initialElleState(o), (d, s) => elleTxn(d, s, o, 'append'), random);
   },
   checkers: (test) => [...baseCheckers(), { name: 'list-append', options: modelOptions(test) }],
-};
+});

@@ -1,7 +1,7 @@
 import { fromFn, once } from '../../harness/generator/basic.ts';
 import type { MicroOp } from '../../harness/history/op.ts';
 import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
-import type { Workload } from '../workload.ts';
+import { defineWorkload } from '../workload.ts';
 import { lostUpdateOptionProblems, lostUpdateOptions } from './lost-update-options.ts';
 import { lostUpdateSql } from './lost-update-sql.ts';
 
@@ -10,7 +10,7 @@ import { lostUpdateSql } from './lost-update-sql.ts';
  * snapshot. Any level that prevents lost update (PostgreSQL repeatable read and up, MariaDB
  * serializable) must keep every committed increment.
  */
-export const lostUpdate: Workload = {
+export const lostUpdate = defineWorkload({
   name: 'lost-update',
   description: 'read x, write x + 1 on a few counters; no committed increment may be lost (--isolation, --consistency-model)',
   ...sqlClients(lostUpdateSql),
@@ -25,4 +25,4 @@ export const lostUpdate: Workload = {
   },
   finalGenerator: (test) => once({ f: 'txn', value: Array.from({ length: lostUpdateOptions(test).keys }, (_, k): MicroOp => ['r', k, null]) }),
   checkers: (test) => [...baseCheckers(), { name: 'lost-update', options: modelOptions(test) }],
-};
+});

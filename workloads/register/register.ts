@@ -3,7 +3,7 @@ import { limit } from '../../harness/generator/combinators.ts';
 import { perKey } from '../../harness/generator/per-key.ts';
 import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
-import type { Workload } from '../workload.ts';
+import { defineWorkload } from '../workload.ts';
 import { finalReads } from './final-reads.ts';
 import { registerOptionProblems, registerOptions } from './options.ts';
 
@@ -29,7 +29,7 @@ export function registerOp(d: Draw, valueRange: number): Invocation {
  * and the recovery window passes, every node reads back every key (final reads), and the
  * `converged` checker verifies they agree.
  */
-export const casRegister: Workload = {
+export const casRegister = defineWorkload({
   name: 'register',
   description: 'read / write / compare-and-set on independent keys, checked for linearizability (cas-register)',
   checkOptions: registerOptionProblems,
@@ -52,4 +52,4 @@ export const casRegister: Workload = {
       { name: 'converged' },
     ];
   },
-};
+});

@@ -9,7 +9,7 @@ export type Row = Record<string, unknown>;
 
 /**
  * One connection to one SQL server. Every statement has a deadline: past it the connection is
- * dropped (a paused server never answers) and the statement rejects with a {@link SqlTimeout}.
+ * dropped (a paused server never answers) and the statement rejects with a `SqlTimeout`.
  */
 export interface SqlSession {
   /** One statement; positional parameters (`$1` or `?`, per the dialect's `param`). */

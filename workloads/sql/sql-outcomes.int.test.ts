@@ -4,7 +4,7 @@ import { DockerCluster } from '../../docker/docker-cluster.ts';
 import { MariadbDatabase } from '../../docker/mariadb/mariadb-database.ts';
 import { PostgresDatabase } from '../../docker/postgres/postgres-database.ts';
 import type { FullDatabase, Killable, Pausable } from '../../harness/database.ts';
-import { defineTest } from '../../harness/test-spec.ts';
+import { defineSpec } from '../../harness/test-spec.ts';
 import { mariadbDialect } from '../../docker/mariadb/mariadb-sql.ts';
 import { postgresDialect } from '../../docker/postgres/postgres-sql.ts';
 import { ISOLATIONS, type Isolation, type SessionOptions, type SqlDialect, type SqlSession } from './sql-dialect.ts';
@@ -36,7 +36,7 @@ const cases: Case[] = [
   },
 ];
 
-const test = defineTest({
+const test = defineSpec({
   name: 'sql-outcomes', db: 'sql', workload: 'none', nodes: 1, concurrency: 1, rate: 1, timeLimit: 1,
   nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: {},
 }); // prettier-ignore

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Completion } from '../../harness/client.ts';
-import { defineTest } from '../../harness/test-spec.ts';
+import { defineSpec } from '../../harness/test-spec.ts';
 import { FakeCluster } from '../../test/support/fake-cluster.ts';
 import { FakeSqlDatabase, type Inject } from '../../test/support/fake-sql.ts';
 import { DecisionLog } from './decision-log.ts';
@@ -14,7 +14,7 @@ import { DECISION_LOG, TwoPcClient } from './two-pc-client.ts';
 // hard. two-pc.int.test.ts runs the same protocol on real PostgreSQL shards.
 
 const test = (options: Record<string, unknown> = {}) =>
-  defineTest({
+  defineSpec({
     name: '2pc-unit', db: 'fake-sql', workload: '2pc-bank', nodes: 2, concurrency: 1, rate: 1, timeLimit: 1,
     nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: { accounts: 4, totalAmount: 400, ...options },
   }); // prettier-ignore

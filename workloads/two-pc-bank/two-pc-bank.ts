@@ -4,7 +4,7 @@ import type { Invocation } from '../../harness/client.ts';
 import type { Draw } from '../../harness/random.ts';
 import { sqlOf } from '../sql/sql-dialect.ts';
 import { baseCheckers } from '../sql/sql-workload.ts';
-import type { Workload } from '../workload.ts';
+import { defineWorkload } from '../workload.ts';
 import type { ShardedTransfer } from './coordinator.ts';
 import { shardIndex, TwoPcClient } from './two-pc-client.ts';
 import { twoPcOptionProblems, twoPcOptions, type TwoPcOptions } from './two-pc-options.ts';
@@ -24,7 +24,7 @@ export function twoPcOp(d: Draw, o: TwoPcOptions, shards: number): Invocation {
  * coordinator. Recovery runs every `recoverEvery` seconds and once more at the end, before the
  * final read and the ledger that the 2pc checker judges.
  */
-export const twoPcBank: Workload = {
+export const twoPcBank = defineWorkload({
   name: '2pc-bank',
   description: 'transfers across PostgreSQL shards with PREPARE TRANSACTION / COMMIT PREPARED; total conserved, nothing half-applied or left in doubt',
   clientFor(db) {
@@ -44,4 +44,4 @@ export const twoPcBank: Workload = {
     const o = twoPcOptions(test);
     return [...baseCheckers(), { name: 'bank', options: { totalAmount: o.totalAmount, accounts: Array.from({ length: o.accounts }, (_, i) => String(i)) } }, { name: '2pc' }];
   },
-};
+});

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerCluster } from '../../docker/docker-cluster.ts';
 import { PostgresDatabase } from '../../docker/postgres/postgres-database.ts';
 import type { Completion } from '../../harness/client.ts';
-import { defineTest } from '../../harness/test-spec.ts';
+import { defineSpec } from '../../harness/test-spec.ts';
 import { DecisionLog } from './decision-log.ts';
 import { DECISION_LOG, TwoPcClient } from './two-pc-client.ts';
 
-const test = defineTest({
+const test = defineSpec({
   name: '2pc-int', db: 'postgres', workload: '2pc-bank', nodes: 2, concurrency: 1, rate: 1, timeLimit: 1,
   nemesis: [], nemesisInterval: 1, recovery: 1, seed: 1, options: { accounts: 4, totalAmount: 400, lockTimeoutMs: 1_000 },
 }); // prettier-ignore

@@ -5,7 +5,7 @@ import type { MicroOp } from '../../harness/history/op.ts';
 import type { Draw } from '../../harness/random.ts';
 import { doctorKey } from '../../checkers/conventions.ts';
 import { baseCheckers, modelOptions, ONE_SERVER, sqlClients } from '../sql/sql-workload.ts';
-import type { Workload } from '../workload.ts';
+import { defineWorkload } from '../workload.ts';
 import { writeSkewOptionProblems, writeSkewOptions, type WriteSkewOptions } from './doctors.ts';
 import { writeSkewSql } from './write-skew-sql.ts';
 
@@ -46,7 +46,7 @@ export function finalReads(o: WriteSkewOptions, perOp = 200): Invocation[] {
  * isolation does not. Checked twice: the invariant itself (on-call) and Elle's rw-register graph,
  * which names the G2-item (write-skew) cycle.
  */
-export const writeSkew: Workload = {
+export const writeSkew = defineWorkload({
   name: 'write-skew',
   description: 'on-call doctors: read that two are on call, take one off; checked as an invariant and as Elle G2-item',
   ...sqlClients(writeSkewSql),
@@ -62,4 +62,4 @@ export const writeSkew: Workload = {
     { name: 'rw-register', options: modelOptions(test) },
     { name: 'on-call', options: { ...modelOptions(test), doctorsPerShift: writeSkewOptions(test).doctorsPerShift } },
   ],
-};
+});
