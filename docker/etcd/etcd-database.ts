@@ -37,9 +37,11 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
   constructor(private readonly options: EtcdOptions = {}) {}
 
   async setup(cluster: Cluster, test: TestSpec): Promise<void> {
+    // The start time limit counts from the launch, not from the first probe.
+    const started = Date.now();
     await Promise.all(cluster.nodes.map((n) => this.launch(cluster, n.name)));
     const timeoutMs = Number(test.options.etcdStartTimeoutMs ?? this.options.startTimeoutMs ?? 30_000);
-    await this.waitHealthy(cluster, timeoutMs);
+    await this.waitHealthy(cluster, timeoutMs, cluster.nodes, started);
   }
 
   async teardown(cluster: Cluster, _test?: TestSpec): Promise<void> {
@@ -92,20 +94,22 @@ export class EtcdDatabase implements Database, Killable, Pausable, HasPrimary, L
    * one leader; otherwise names the first member that is not, its last log line, and what was
    * wrong.
    */
-  async waitHealthy(cluster: Cluster, timeoutMs: number, nodes: readonly NodeInfo[] = cluster.nodes): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  async waitHealthy(cluster: Cluster, timeoutMs: number, nodes: readonly NodeInfo[] = cluster.nodes, since = Date.now()): Promise<void> {
+    const deadline = since + timeoutMs;
     // Until then a missing process may still be the shell that is about to exec etcd.
     const graceUntil = Date.now() + 3_000;
     for (;;) {
       const problems = await Promise.all(nodes.map((n) => this.problem(cluster, n)));
       const leaders = new Set(problems.map((p) => (typeof p === 'object' ? p.leader : undefined)));
       const firstBad = problems.findIndex((p) => typeof p === 'string');
-      if (firstBad < 0 && leaders.size === 1) return;
+      const healthy = firstBad < 0 && leaders.size === 1;
+      // Healthy only counts inside the time limit: a cluster that came up late did not come up in time.
+      if (healthy && Date.now() <= deadline) return;
       const exited = Date.now() > graceUntil ? problems.findIndex((p) => p === 'exited') : -1;
       const bad = exited >= 0 ? exited : firstBad;
       if (exited >= 0 || Date.now() > deadline) {
         const node = nodes[bad >= 0 ? bad : 0] as NodeInfo;
-        const why = bad >= 0 ? (problems[bad] as string) : `members disagree on the leader (${[...leaders].join(', ')})`;
+        const why = bad >= 0 ? (problems[bad] as string) : healthy ? 'healthy only after the limit' : `members disagree on the leader (${[...leaders].join(', ')})`;
         const last = await lastLogLine(cluster, node.name);
         const what = exited >= 0 ? 'exited' : `not healthy after ${timeoutMs} ms (${why})`;
         throw new EnvironmentError(`etcd on ${node.name} ${what}; last log line: ${last}`);
