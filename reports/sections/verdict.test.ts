@@ -31,6 +31,22 @@ describe('verdictSentence', () => {
   });
 });
 
+describe('vacuous passes and ignored options', () => {
+  it('says a vacuous pass had nothing to check and that a gate counts it as unknown', () => {
+    const r = compose([result('linearizable', true, [], { vacuous: true, vacuousReason: 'Every operation failed.' }), result('stats', true)]);
+    expect(verdictSentence(r)).toBe(
+      'Valid: all 2 checkers (linearizable and stats) found no anomaly in this history. linearizable had nothing to check (Every operation failed); a gate (run, torture, --junit) counts that as unknown, not a pass.',
+    );
+    expect(verdictSentence(compose([result('stats', true)]))).not.toContain('nothing to check');
+  });
+
+  it("shows a checker's vacuous reason and warnings in its row", () => {
+    const r = compose([result('counter', true, [], { vacuous: true, vacuousReason: 'No reads.', warnings: ['model "cas-register" was ignored'] })]);
+    const out = html`${verdictSection(r, undefined, false)}`.value;
+    expect(out).toContain('<td class="note">nothing to check: No reads.; model &quot;cas-register&quot; was ignored</td>');
+  });
+});
+
 describe('verdictSection', () => {
   it("says why a run could not finish, and when it was interrupted", () => {
     const out = html`${verdictSection({ ...compose([result('stats', 'unknown')]), error: 'etcd on n3 not healthy after 30000 ms', interrupted: true }, undefined, true)}`.value;

@@ -34,8 +34,18 @@ export function verdictSentence(results: StoredResults | undefined): string {
   else if (results.valid === 'unknown') parts.push('Unknown: no checker found an anomaly, but not every checker could decide, and unknown is not a pass.');
   else parts.push(`Valid: ${passed.length === 1 ? `the ${passed[0]} checker` : `all ${passed.length} checkers (${list(passed)})`} found no anomaly in this history.`);
   if (undecided.length > 0) parts.push(`${list(undecided)}.`);
+  // A vacuous pass is the reference tools' verdict, but the gate never counts it as a pass: say so.
+  const vacuous = checkers.filter((c) => c.valid === true && c.vacuous === true).map((c) => `${c.checker} had nothing to check${c.vacuousReason ? ` (${c.vacuousReason.replace(/\.$/, '')})` : ''}`);
+  if (vacuous.length > 0) parts.push(`${list(vacuous)}; a gate (run, torture, --junit) counts that as unknown, not a pass.`);
   if (results.valid === false && passed.length > 0) parts.push(`${list(passed)} found nothing wrong.`);
   return parts.join(' ');
+}
+
+/** What a checker said beside its verdict: its error, why it had nothing to check, options it ignored. */
+function checkerNote(r: CheckResult): string {
+  return [r.error, r.vacuous ? `nothing to check: ${r.vacuousReason ?? 'the history has no operation this checker reads'}` : undefined, ...(r.warnings ?? [])]
+    .filter((s): s is string => typeof s === 'string' && s !== '')
+    .join('; ');
 }
 
 function checkerRow([name, r]: [string, CheckResult]): SafeHtml {
@@ -43,7 +53,7 @@ function checkerRow([name, r]: [string, CheckResult]): SafeHtml {
   const word = verdictWord(r.valid);
   return html`<tr><td><b>${r.checker}</b></td><td><span class="badge badge-${word.replace(' ', '-')}">${word}</span></td><td>${
     counts.length === 0 ? '—' : counts.map((t, i) => html`${i > 0 ? ', ' : ''}<a href="#anomaly-${t.type}">${typeLabel(t, 'inline')}</a>${t.count > 1 ? ` ×${formatCount(t.count)}` : ''}`)
-  }</td><td>${r.notModels?.length ? r.notModels.join(', ') : '—'}</td><td class="num">${r.stats?.checkMs === undefined ? '—' : formatMs(r.stats.checkMs)}</td><td class="note">${r.error ?? ''}</td></tr>`;
+  }</td><td>${r.notModels?.length ? r.notModels.join(', ') : '—'}</td><td class="num">${r.stats?.checkMs === undefined ? '—' : formatMs(r.stats.checkMs)}</td><td class="note">${checkerNote(r)}</td></tr>`;
 }
 
 /**
