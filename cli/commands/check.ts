@@ -113,7 +113,8 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           if (args.report !== undefined) reported = history;
           results.push(r);
           suites.push(junitSuite({ name, checkers: { [checker.name]: r }, replay: replay(input.path) }));
-          codes.push(exitCodeFor(r.valid));
+          // With --junit, check is a gate: a vacuous pass is unknown there, as in run and torture.
+          codes.push(exitCodeFor(args.junit !== undefined && r.vacuous === true && r.valid === true ? 'unknown' : r.valid));
           const against = r.model !== undefined ? ` against ${r.model}` : '';
           const { keys } = r;
           print(`${name}: ${verdictText(r.valid)} (${checker.name}${against}, ${history.length} ops, ${keys} key${keys === 1 ? '' : 's'}, ${r.stats?.checkMs?.toFixed(1)} ms)`);
